@@ -1,0 +1,82 @@
+"""Assemble _build/site-assets/: the verified browser runtime the book serves from its own
+origin (layout in widgets/ARCHITECTURE.md, section 2).
+
+Run as a file from anywhere:  python build/assemble_assets.py
+Downloads are verified and cached in .cache/, so a second run works offline.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import asset_manifest
+import gradflow_wheel
+import npm_packages
+import numpy_wheel
+import third_party_notices
+from verified_files import AssetError
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSETS = ROOT / "_build" / "site-assets"
+CACHE = ROOT / ".cache"
+
+
+def assemble(root: Path, target: Path, cache_dir: Path) -> dict:
+    """Build the assets in a scratch folder and swap it into `target`, so a book build
+    running meanwhile never sees half a runtime. Returns the manifest."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".site-assets-", dir=target.parent))
+    try:
+        assets = scratch / "site-assets"
+        pyodide_dir = assets / "pyodide"
+        pyodide_dir.mkdir(parents=True)
+
+        print("- npm packages (integrity-checked by package-lock.json)")
+        npm_packages.ensure_node_modules(root)
+        print("- Pyodide core")
+        npm_packages.copy_pyodide_core(root, pyodide_dir)
+        print("- numpy wheel")
+        numpy_path = numpy_wheel.copy_numpy_wheel(cache_dir, pyodide_dir)
+        print("- gradflow wheel")
+        compiled = gradflow_wheel.add_gradflow(root, pyodide_dir)
+        print(f"  {compiled.name}")
+        print("- plotly.js, KaTeX, CodeMirror")
+        npm_packages.copy_plotly(root, assets)
+        npm_packages.copy_katex(root, assets)
+        editor_packages = npm_packages.bundle_editor(root, assets, scratch)
+        print("- third-party notices")
+        third_party_notices.write_notices(root, assets, numpy_path, editor_packages)
+        manifest = asset_manifest.write_manifest(assets)
+
+        previous = scratch / "previous"
+        if target.exists():
+            os.replace(target, previous)
+        os.replace(assets, target)
+        return manifest
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ASSETS, help=f"default: {ASSETS}")
+    parser.add_argument("--cache", type=Path, default=CACHE, help=f"default: {CACHE}")
+    args = parser.parse_args(argv)
+    started = time.monotonic()
+    try:
+        manifest = assemble(ROOT, args.out.resolve(), args.cache.resolve())
+    except AssetError as error:
+        print(f"assemble_assets: FAILED: {error}", file=sys.stderr)
+        return 1
+    total = sum(entry["bytes"] for entry in manifest["files"].values())
+    print(f"assembled {len(manifest['files'])} files ({total / 1e6:.1f} MB, version "
+          f"{manifest['version']}) in {args.out} in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Copy the licence texts of everything the site ships into third-party/ in the assets,
+with an index (NOTICES.txt) saying which component each text covers."""
+
+import json
+import sysconfig
+import zipfile
+from pathlib import Path
+
+import runtime_pins as pins
+from verified_files import AssetError
+
+# The npm tarball of Pyodide carries no licence file; Pyodide is MPL-2.0 (its
+# package.json says so), and this is the verbatim MPL-2.0 text.
+PYODIDE_LICENCE = Path(__file__).parent / "licences" / "MPL-2.0.txt"
+
+
+def _npm_package(folder: Path) -> tuple[str, str, str, bytes]:
+    manifest = json.loads((folder / "package.json").read_text())
+    for name in ("LICENSE", "LICENSE.md", "LICENSE.txt", "license"):
+        if (folder / name).is_file():
+            return manifest["name"], manifest["version"], manifest.get("license", "?"), \
+                (folder / name).read_bytes()
+    raise AssetError(f"npm package {manifest['name']} ships no LICENSE file in {folder}")
+
+
+def write_notices(root: Path, assets: Path, numpy_wheel: Path,
+                  bundled_editor_packages: list[Path]) -> None:
+    target = assets / "third-party"
+    target.mkdir(parents=True, exist_ok=True)
+    node_modules = root / "node_modules"
+    entries = []  # (component, version, licence, file name, text)
+
+    manifest = json.loads((node_modules / "pyodide" / "package.json").read_text())
+    entries.append(("Pyodide", manifest["version"], manifest["license"],
+                    "pyodide-LICENSE.txt", PYODIDE_LICENCE.read_bytes()))
+
+    cpython = Path(sysconfig.get_path("stdlib")) / "LICENSE.txt"
+    if not cpython.is_file():
+        raise AssetError(f"CPython's licence text not found at {cpython}")
+    entries.append(("CPython (inside Pyodide)", "3.12", "PSF-2.0",
+                    "cpython-LICENSE.txt", cpython.read_bytes()))
+
+    with zipfile.ZipFile(numpy_wheel) as archive:
+        numpy_licence = archive.read("numpy-2.0.2.dist-info/LICENSE.txt")
+    entries.append(("numpy", "2.0.2", "BSD-3-Clause", "numpy-LICENSE.txt", numpy_licence))
+
+    for folder, component in ((node_modules / "plotly.js-basic-dist-min", "plotly.js"),
+                              (node_modules / "katex", "KaTeX")):
+        name, version, licence, text = _npm_package(folder)
+        entries.append((component, version, licence, f"{name}-LICENSE.txt", text))
+
+    for folder in bundled_editor_packages:
+        name, version, licence, text = _npm_package(folder)
+        file_name = name.replace("@", "").replace("/", "-") + "-LICENSE.txt"
+        entries.append((f"{name} (in the code editor)", version, licence, file_name, text))
+
+    lines = ["Third-party software shipped with Deep Revolution",
+             "=" * 49, "",
+             f"The site serves these components from its own origin (Pyodide "
+             f"{pins.PYODIDE_VERSION} runtime, numpy, plotly.js, KaTeX, CodeMirror).",
+             "Each licence text is in the file named beside the component.", ""]
+    for component, version, licence, file_name, text in entries:
+        (target / file_name).write_bytes(text)
+        lines.append(f"{component} {version} -- {licence} -- {file_name}")
+    (target / "NOTICES.txt").write_text("\n".join(lines) + "\n")
