@@ -1,0 +1,73 @@
+"""Activation functions and their slopes.
+
+Each activation comes with its slope written as a function of the activation's OUTPUT
+(sigmoid' = s(1 - s), tanh' = 1 - t^2), which is how backpropagation uses it and why the
+output is what the forward pass caches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    # Written with exp(-|z|) so that large |z| neither overflows nor loses precision.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_slope(out):
+    return out * (1.0 - out)  # at most 1/4, at z = 0
+
+
+def _tanh_slope(out):
+    return 1.0 - out * out  # at most 1, at z = 0
+
+
+def _relu_slope(out):
+    return (out > 0).astype(out.dtype)  # 0 for z <= 0: a unit that is off passes nothing
+
+
+def _linear_slope(out):
+    return np.ones_like(out)
+
+
+FORWARD = {
+    "sigmoid": sigmoid,
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "linear": lambda z: z,
+}
+
+SLOPE_FROM_OUTPUT = {
+    "sigmoid": _sigmoid_slope,
+    "tanh": _tanh_slope,
+    "relu": _relu_slope,
+    "linear": _linear_slope,
+}
+
+# Largest slope of each activation; a unit counts as saturated when its slope is below
+# SATURATION_FRACTION of this (sigmoid: output within ~0.01 of 0 or 1; tanh: |output| > 0.995).
+MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}
+SATURATION_FRACTION = 0.01
+
+
+def saturated_fraction(name: str, out: np.ndarray) -> float:
+    """Fraction of unit-example pairs whose slope is under 1 % of the activation's maximum.
+
+    0.0 for relu and linear, which do not saturate on the positive side.
+    """
+    if name not in MAX_SLOPE:
+        return 0.0
+    slope = SLOPE_FROM_OUTPUT[name](out)
+    return float(np.mean(slope < SATURATION_FRACTION * MAX_SLOPE[name]))
+
+
+def dead_fraction(name: str, out: np.ndarray) -> float:
+    """Fraction of ReLU units that output 0 for every example of the batch (out: (B, D)).
+
+    A dead unit passes no gradient at all. 0.0 for the other activations.
+    """
+    if name != "relu":
+        return 0.0
+    return float(np.mean(np.all(out <= 0.0, axis=0)))

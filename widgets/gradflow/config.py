@@ -1,0 +1,142 @@
+"""Settings for a stack of layers, with the checks that keep them honest.
+
+Every setting is checked when a config is made, so a bad value fails where it was typed,
+with a message naming the setting, the value given and what is allowed. Nothing is
+silently clipped into range.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
+INITS = ("normal", "xavier", "he", "orthogonal")
+BRANCH_LAYERS = (1, 2)
+
+# Ranges of the size settings. The upper ends are what a browser tab can still afford for
+# a single run; the compute guard below also limits their product.
+DEPTH_RANGE = (1, 1000)
+WIDTH_RANGE = (2, 256)
+BATCH_RANGE = (1, 1024)
+STD_RANGE = (1e-3, 100.0)
+BRANCH_SCALE_RANGE = (0.0, 10.0)
+SEED_RANGE = (0, 2**32 - 1)
+
+# Compute guard. One forward + backward pass costs about 3 multiply-adds per weight per
+# example, so depth x width^2 x batch measures the work. Measured here, numpy does
+# ~1e9 of these units per second in CPython and Pyodide is 2-4x slower (no threaded BLAS),
+# so this limit keeps one simulate call well under a second in a browser tab.
+MAX_SIMULATE_WORK = 300_000_000
+
+
+def check_int(name: str, value, low: int, high: int) -> int:
+    """Return value as an int if it is a whole number in [low, high], else raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+        isinstance(value, float) and not value.is_integer()
+    ):
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be from {low} to {high}, got {value!r}")
+    return int(value)
+
+
+def check_float(name: str, value, low: float, high: float) -> float:
+    """Return value as a float if it is a finite number in [low, high], else raise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} must be a number from {low:g} to {high:g}, got {value!r}")
+    if not math.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"{name} must be from {low:g} to {high:g}, got {value!r}")
+    return float(value)
+
+
+def check_choice(name: str, value, choices: tuple):
+    """Return value if it is one of choices, else raise listing them."""
+    if isinstance(value, bool) or value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def check_bool(name: str, value) -> bool:
+    """Return value if it is True or False (not 0/1 or a string), else raise."""
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return value
+
+
+def check_work(work: float, limit: float, what: str, reduce: str) -> None:
+    """Refuse a run whose estimated work would freeze a browser tab.
+
+    work and limit are in units of multiply-adds per weight per example (see
+    MAX_SIMULATE_WORK); reduce names the settings the reader can lower.
+    """
+    if work > limit:
+        raise ValueError(
+            f"{what} is too large to run in a browser tab: estimated work {work:.3g} "
+            f"exceeds the limit {limit:.3g}; reduce {reduce}"
+        )
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """A stack of `depth` layers of `width` units fed `batch` random inputs.
+
+    plain:    h_l = act(W_l h_{l-1} + b_l)
+    residual: h_l = h_{l-1} + branch_scale * F_l(h_{l-1}), where F_l is one layer
+              act(W h + b) (branch_layers=1) or two, act(W1 h + b1) then W2 (.) + b2
+              (branch_layers=2). zero_init_branch sets the branch's last W and b to 0,
+              so at the start every block passes its input's gradient through unchanged.
+    batch_norm normalises W h + b over the batch (batch statistics, as in training)
+    before the activation. init picks the weight distribution; std is used by "normal"
+    only (std 1 was the naive choice before 2010).
+    """
+
+    depth: int = 20
+    width: int = 32
+    batch: int = 64
+    activation: str = "sigmoid"
+    init: str = "normal"
+    std: float = 1.0
+    residual: bool = False
+    branch_layers: int = 1
+    branch_scale: float = 1.0
+    zero_init_branch: bool = False
+    batch_norm: bool = False
+    seed: int = 0
+
+    def __post_init__(self):
+        set_ = object.__setattr__  # frozen: store the normalised values once
+        set_(self, "depth", check_int("depth", self.depth, *DEPTH_RANGE))
+        set_(self, "width", check_int("width", self.width, *WIDTH_RANGE))
+        set_(self, "batch", check_int("batch", self.batch, *BATCH_RANGE))
+        check_choice("activation", self.activation, ACTIVATIONS)
+        check_choice("init", self.init, INITS)
+        set_(self, "std", check_float("std", self.std, *STD_RANGE))
+        check_bool("residual", self.residual)
+        set_(self, "branch_layers", check_choice("branch_layers", self.branch_layers, BRANCH_LAYERS))
+        set_(self, "branch_scale", check_float("branch_scale", self.branch_scale, *BRANCH_SCALE_RANGE))
+        check_bool("zero_init_branch", self.zero_init_branch)
+        check_bool("batch_norm", self.batch_norm)
+        set_(self, "seed", check_int("seed", self.seed, *SEED_RANGE))
+        check_work(
+            self.work(), MAX_SIMULATE_WORK, "This stack",
+            f"depth ({self.depth}), width ({self.width}) or batch ({self.batch})",
+        )
+
+    def work(self) -> int:
+        """Estimated work of one simulate call: depth x width^2 x batch x weight layers."""
+        layers_per_block = self.branch_layers if self.residual else 1
+        return self.depth * layers_per_block * self.width**2 * self.batch
+
+    def replace(self, **changes) -> "StackConfig":
+        """A copy with some settings changed (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "StackConfig":
+        return cls(**data)

@@ -1,0 +1,151 @@
+"""Plotly figure specs as plain dicts (gradflow never imports plotly).
+
+The same dicts are drawn by plotly.js in the browser and validated by the plotly Python
+package in the tests. Colours are Okabe-Ito (distinguishable with the common colour-vision
+deficiencies), and every series also differs in dash and marker shape, so nothing relies
+on colour alone. On a log axis an exact zero cannot be drawn; instead of dropping it, such
+points are drawn at a marked floor line below the smallest real value.
+"""
+
+from __future__ import annotations
+
+import math
+
+# Okabe & Ito (2008) palette.
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73", "yellow": "#F0E442", "blue": "#0072B2",
+    "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
+}
+SERIES_STYLES = [  # (colour, dash, marker symbol) for the 1st, 2nd, ... series
+    (OKABE_ITO["blue"], "solid", "circle"),
+    (OKABE_ITO["vermillion"], "dash", "square"),
+    (OKABE_ITO["bluish_green"], "dot", "diamond"),
+    (OKABE_ITO["reddish_purple"], "dashdot", "triangle-up"),
+    (OKABE_ITO["orange"], "longdash", "cross"),
+]
+FLOOR_COLOUR = OKABE_ITO["black"]
+THEORY_COLOUR = "#666666"
+
+
+def _finite_positive(values):
+    return [v for v in values if v is not None and math.isfinite(v) and v > 0]
+
+
+def log_floor(series: list[list[float]]) -> float:
+    """A power of ten one decade below the smallest positive finite value of all series."""
+    positives = [v for values in series for v in _finite_positive(values)]
+    smallest = min(positives) if positives else 1.0
+    return 10.0 ** (math.floor(math.log10(smallest)) - 1)
+
+
+def _plottable(values, log_y, floor):
+    """Values plotly can draw: non-finite -> None (a gap, reported elsewhere), and on a log
+    axis zeros -> the floor. Returns (ys, indices of points moved to the floor)."""
+    ys, floored = [], []
+    for i, v in enumerate(values):
+        if v is None or not math.isfinite(v):
+            ys.append(None)
+        elif log_y and v <= 0:
+            ys.append(floor)
+            floored.append(i)
+        else:
+            ys.append(v)
+    return ys, floored
+
+
+def _layout(title, x_title, y_title, log_y, notes):
+    layout = {
+        "title": {"text": title, "font": {"size": 15}},
+        "xaxis": {"title": {"text": x_title}, "zeroline": False},
+        "yaxis": {"title": {"text": y_title}, "type": "log" if log_y else "linear",
+                  "exponentformat": "power"},
+        # Legend below the plot: on a 375 px phone a side legend would squeeze the chart.
+        "legend": {"orientation": "h", "x": 0, "y": -0.25, "yanchor": "top"},
+        "margin": {"l": 60, "r": 10, "t": 40, "b": 10},
+        "hovermode": "closest",
+    }
+    if notes:
+        layout["annotations"] = [{
+            "text": "<br>".join(notes), "xref": "paper", "yref": "paper", "x": 0, "y": 1,
+            "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
+            "font": {"size": 11, "color": OKABE_ITO["vermillion"]},
+            "bgcolor": "rgba(255,255,255,0.8)",
+        }]
+    return layout
+
+
+def series_label(result) -> str:
+    """'Plain stack' / 'Residual stack', with the settings that tell series apart."""
+    c = result.config
+    kind = "Residual" if c.residual else "Plain"
+    extra = ", batch norm" if c.batch_norm else ""
+    init = f"normal std {c.std:g}" if c.init == "normal" else c.init
+    return f"{kind} stack ({c.activation}, {init}{extra})"
+
+
+def gradient_figure(results, log_y: bool = True, theory: bool = True) -> dict:
+    """Gradient size against layer, one line per SimulationResult.
+
+    results: a SimulationResult or a list of them (e.g. plain and residual).
+    theory: add the reference curves the results carry ((1/4)^(depth - l) for plain
+    sigmoid stacks, the identity term 1 for residual ones) as grey dashed lines.
+    """
+    if not isinstance(results, (list, tuple)):
+        results = [results]
+    if not results:
+        raise ValueError("gradient_figure needs at least one SimulationResult, got none")
+    series = [r.activation_grad_norms for r in results]
+    references = []
+    if theory:
+        seen = set()
+        for r in results:
+            for name, values in r.reference.items():
+                if name not in seen:
+                    seen.add(name)
+                    references.append((name, r.layers, values))
+    floor = log_floor(series + [v for _, _, v in references])
+    data, notes, any_floored = [], [], False
+    for i, r in enumerate(results):
+        colour, dash, symbol = SERIES_STYLES[i % len(SERIES_STYLES)]
+        ys, floored = _plottable(r.activation_grad_norms, log_y, floor)
+        any_floored = any_floored or bool(floored)
+        symbols = [("x" if j in floored else symbol) for j in range(len(ys))]
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": series_label(r),
+            "x": list(r.layers), "y": ys,
+            "line": {"color": colour, "dash": dash, "width": 2},
+            "marker": {"color": colour, "symbol": symbols, "size": 6},
+            "hovertemplate": "layer %{x}: %{y:.3g}<extra>" + series_label(r) + "</extra>",
+        })
+        label = "residual" if r.config.residual else "plain"
+        if r.flags.get("overflow"):
+            notes.append(f"{label}: gradient overflowed (infinite) at {len(r.flags['overflow'])} layer(s), not drawn")
+        if r.flags.get("nan"):
+            notes.append(f"{label}: gradient not a number at {len(r.flags['nan'])} layer(s), not drawn")
+        if floored:
+            notes.append(f"{label}: gradient exactly 0 at {len(floored)} layer(s), drawn as x on the floor")
+    theory_names = {"sigmoid_bound": "(1/4)^(layers above): sigmoid slopes alone",
+                    "identity": "Identity path alone (= 1)"}
+    for name, layers, values in references:
+        ys, floored = _plottable(values, log_y, floor)
+        any_floored = any_floored or bool(floored)
+        data.append({
+            "type": "scatter", "mode": "lines", "name": theory_names.get(name, name),
+            "x": list(layers), "y": ys,
+            "line": {"color": THEORY_COLOUR, "dash": "dot" if name == "identity" else "dash",
+                     "width": 1.5},
+            "hovertemplate": "layer %{x}: %{y:.3g}<extra>" + theory_names.get(name, name) + "</extra>",
+        })
+    if log_y and any_floored:
+        xs = [x for r in results for x in r.layers]
+        data.append({
+            "type": "scatter", "mode": "lines", "name": f"Floor: exact 0 drawn at {floor:.0e}",
+            "x": [min(xs), max(xs)], "y": [floor, floor],
+            "line": {"color": FLOOR_COLOUR, "dash": "longdashdot", "width": 1},
+            "hoverinfo": "skip",
+        })
+    depth = max(r.config.depth for r in results)
+    title = f"Gradient size at each layer ({depth} layers)"
+    y_title = "Gradient size (top layer = 1)" + (", log scale" if log_y else "")
+    return {"data": data, "layout": _layout(title, "Layer (1 = nearest the input)", y_title, log_y, notes)}

@@ -1,0 +1,93 @@
+"""Layers as forward/backward pairs (the cs231n pattern).
+
+`*_forward(...) -> (out, cache)` computes a layer and keeps what its derivative needs;
+`*_backward(dout, cache)` takes dL/d(out) and returns dL/d(input) (and the parameters'
+gradients). Rows are examples: x has shape (B, D) for a batch of B examples of D units.
+Each backward sits next to its forward so the derivative can be checked by eye; the unit
+tests check every one against finite differences.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .activations import FORWARD, SLOPE_FROM_OUTPUT
+
+BN_EPS = 1e-5  # keeps 1/sqrt(var + eps) finite when a unit is constant over the batch
+
+
+def affine_forward(x, w, b):
+    """out = x @ w + b.  x: (B, D), w: (D, M), b: (M,) -> out: (B, M)."""
+    return x @ w + b, (x, w)
+
+
+def affine_backward(dout, cache):
+    """dout: (B, M) -> dx: (B, D), dw: (D, M), db: (M,)."""
+    x, w = cache
+    return dout @ w.T, x.T @ dout, dout.sum(axis=0)
+
+
+def batchnorm_forward(x, gamma, beta):
+    """Normalise each unit over the batch, then scale and shift.
+
+    x: (B, D), gamma, beta: (D,). Uses the batch's own mean and variance, as in training.
+    """
+    mu = x.mean(axis=0)
+    inv_std = 1.0 / np.sqrt(x.var(axis=0) + BN_EPS)
+    xhat = (x - mu) * inv_std
+    return gamma * xhat + beta, (xhat, inv_std, gamma)
+
+
+def batchnorm_backward(dout, cache):
+    """dout: (B, D) -> dx: (B, D), dgamma: (D,), dbeta: (D,).
+
+    Every example's output depends on the whole batch through the mean and variance, hence
+    the two batch sums: dx = inv_std/B * (B*dxhat - sum(dxhat) - xhat*sum(dxhat*xhat)).
+    """
+    xhat, inv_std, gamma = cache
+    n = dout.shape[0]
+    dxhat = dout * gamma
+    dx = (inv_std / n) * (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0))
+    return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+
+
+def activation_forward(z, name):
+    """out = act(z), elementwise; the cache is the output (slopes are written in terms of it)."""
+    out = FORWARD[name](z)
+    return out, (out, name)
+
+
+def activation_backward(dout, cache):
+    """dz = dout * act'(z)  (chain rule through an elementwise function)."""
+    out, name = cache
+    return dout * SLOPE_FROM_OUTPUT[name](out)
+
+
+def dense_forward(x, params, activation, batch_norm):
+    """One fully connected layer: act(BN(x @ W + b)).
+
+    params: {"W": (D, M), "b": (M,)} plus {"gamma", "beta": (M,)} when batch_norm.
+    activation None leaves the layer linear (the last layer of a two-layer branch).
+    Returns out: (B, M) and a cache; the cache's "out" is the layer's output.
+    """
+    z, affine_cache = affine_forward(x, params["W"], params["b"])
+    bn_cache = None
+    if batch_norm:
+        z, bn_cache = batchnorm_forward(z, params["gamma"], params["beta"])
+    act_cache = None
+    out = z
+    if activation is not None:
+        out, act_cache = activation_forward(z, activation)
+    return out, {"affine": affine_cache, "bn": bn_cache, "act": act_cache, "out": out}
+
+
+def dense_backward(dout, cache):
+    """dout: (B, M) -> dx: (B, D), grads: dict with the same keys as the layer's params."""
+    dz = dout
+    if cache["act"] is not None:
+        dz = activation_backward(dz, cache["act"])
+    grads = {}
+    if cache["bn"] is not None:
+        dz, grads["gamma"], grads["beta"] = batchnorm_backward(dz, cache["bn"])
+    dx, grads["W"], grads["b"] = affine_backward(dz, cache["affine"])
+    return dx, grads
