@@ -1,0 +1,708 @@
+"""Check the lessons of the book before (and without) a full build.
+
+Run from anywhere:
+
+    .venv/bin/python build/check_lessons.py            # every page listed in _toc.yml
+    .venv/bin/python build/check_lessons.py lessons/03-crisis-before-2015.md
+
+Every lesson listed in ``_toc.yml`` (files under ``lessons/``) must have
+
+- a ``(label)=`` target directly above its one H1 title;
+- the sections ``## Learning objectives``, ``## Check your understanding`` (holding a
+  ``{quiz}`` of at least three questions), ``## Key takeaways`` and ``## References``;
+- at least one live element: a visible ``{live-code}`` cell, a widget or an exercise.
+
+On every page of the book (lessons and book pages alike):
+
+- each option of a ``live_widgets`` directive is valid, checked with the extension's own
+  option specs and ``gradflow.views.validate_settings`` (never a copied list of choices);
+- each ``{live-code}`` cell runs in CPython through ``live_widgets.cell_runner`` (one fresh
+  process per page, hidden cells first, as in the browser), each exercise's solution passes
+  its checks, and each ``{computed}`` expression evaluates;
+- each internal link, ``{ref}``/``{numref}``/``{doc}`` target, ``{term}`` and ``{cite}``
+  key resolves (against the labels of the book, ``book/glossary.md`` and
+  ``book/references.bib``); share links ``page.html#widget?setting=value`` must name a
+  widget of that page and valid settings.
+
+Each problem is printed as ``path:line: message``; the exit status is 1 if there was any.
+Tests import this file by path (``build/`` is not a package: it would shadow PyPA's
+``build``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+REQUIRED_SECTIONS = ("Learning objectives", "Check your understanding", "Key takeaways",
+                     "References")
+QUIZ_SECTION = "Check your understanding"
+MIN_QUIZ_QUESTIONS = 3
+
+# Directives whose body is code or data, not Markdown: their text is never scanned for
+# links, roles or prose.
+LITERAL_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude",
+                      "math", "raw", "glossary", "bibliography", "toctree", "live-code",
+                      "quiz", "exercise", "csv-table"}
+MYST_EXTENSIONS = {"colon_fence", "dollarmath", "amsmath", "deflist", "substitution",
+                   "attrs_inline"}
+CELL_TIMEOUT_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def format(self, root: Path = ROOT) -> str:
+        """``path:line: message`` with the path relative to the book's root."""
+        try:
+            shown = self.path.relative_to(root)
+        except ValueError:
+            shown = self.path
+        return f"{shown}:{self.line}: {self.message}"
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass
+class Directive:
+    """One ``{name}`` block: fenced with backticks or colons."""
+    name: str
+    argument: str
+    options: dict[str, str]
+    body: str
+    line: int            # 1-based line of the opening fence
+    body_line: int       # 1-based line of the body's first line
+    raw_content: str     # everything after the opening line, options included
+    section: str | None  # text of the enclosing H2, if any
+
+
+@dataclass
+class Role:
+    name: str
+    text: str
+    line: int
+
+
+@dataclass
+class Link:
+    href: str
+    line: int
+
+
+@dataclass
+class Page:
+    path: Path
+    tokens: list = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    labels: dict[str, int] = field(default_factory=dict)   # label -> line
+    headings: list[tuple[int, str, int]] = field(default_factory=list)  # (level, text, line)
+
+
+def markdown_parser():
+    """The markdown-it parser MyST itself uses, with the book's extensions."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+    return create_md_parser(MdParserConfig(enable_extensions=MYST_EXTENSIONS), RendererHTML)
+
+
+def split_options(content: str) -> tuple[dict[str, str], str, int]:
+    """Split a directive's content into its ``:key: value`` (or ``---`` YAML) options, the
+    body, and the number of lines before the body (as MyST does)."""
+    lines = content.splitlines()
+    options: dict[str, str] = {}
+    i = 0
+    if lines and lines[0].strip() == "---":
+        end = next((j for j in range(1, len(lines)) if lines[j].startswith("---")), len(lines))
+        loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
+        options = {str(k): "" if v is None else str(v) for k, v in loaded.items()} \
+            if isinstance(loaded, dict) else {}
+        i = end + 1
+    else:
+        while i < len(lines) and lines[i].lstrip().startswith(":"):
+            match = re.match(r"\s*:([^:\s][^:]*):\s?(.*)$", lines[i])
+            if match:
+                options[match.group(1).strip()] = match.group(2).strip()
+            i += 1
+    if i < len(lines) and not lines[i].strip():
+        i += 1
+    return options, "\n".join(lines[i:]), i
+
+
+def parse_page(path: Path, text: str | None = None, *, line_offset: int = 0,
+               page: Page | None = None, section: str | None = None, md=None) -> Page:
+    """Collect a page's directives, roles, links, labels and headings with 1-based lines.
+    Markdown inside non-literal directives (admonitions, dropdowns, figures) is parsed too,
+    with its lines counted from the start of the file."""
+    md = md or markdown_parser()
+    if text is None:
+        text = path.read_text(encoding="utf-8")
+    page = page or Page(path)
+    tokens = md.parse(text)
+    if line_offset == 0:
+        page.tokens = tokens
+    for index, token in enumerate(tokens):
+        start = (token.map[0] if token.map else 0) + line_offset + 1
+        if token.type == "heading_open":
+            title = tokens[index + 1].content.strip()
+            level = int(token.tag[1])
+            page.headings.append((level, title, start))
+            if level == 2:
+                section = title
+        elif token.type == "myst_target":
+            page.labels.setdefault(token.content.strip(), start)
+        elif token.type in ("fence", "colon_fence"):
+            match = re.match(r"\{([^}\s]+)\}\s*(.*)$", token.info.strip())
+            if not match:
+                continue      # a plain code block
+            name, argument = match.group(1), match.group(2)
+            options, body, skipped = split_options(token.content)
+            directive = Directive(name, argument, options, body, start, start + 1 + skipped,
+                                  token.content, section)
+            page.directives.append(directive)
+            if "name" in options:
+                page.labels.setdefault(options["name"], start)
+            if name not in LITERAL_DIRECTIVES and body.strip():
+                parse_page(path, body, line_offset=directive.body_line - 1, page=page,
+                           section=section, md=md)
+            if name == "exercise":
+                _scan_exercise_task(page, directive, md)
+        elif token.type == "inline":
+            _scan_inline(page, token, start)
+    return page
+
+
+def _scan_inline(page: Page, token, line: int) -> None:
+    for child in token.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "myst_role":
+            page.roles.append(Role(child.meta["name"], child.content, line))
+        elif child.type == "link_open":
+            page.links.append(Link(child.attrs.get("href", ""), line))
+        elif child.type == "text":
+            line += child.content.count("\n")
+
+
+def _scan_exercise_task(page: Page, directive: Directive, md) -> None:
+    """An exercise's ``task:`` is Markdown shown to the reader: check its roles and links."""
+    try:
+        data = yaml.safe_load(directive.body) or {}
+    except yaml.YAMLError:
+        return      # reported by check_exercise
+    task = data.get("task") if isinstance(data, dict) else None
+    if isinstance(task, str):
+        offset = next((i for i, text in enumerate(directive.body.splitlines())
+                       if text.startswith("task:")), 0)
+        parse_page(page.path, task, line_offset=directive.body_line + offset, page=page,
+                   section=directive.section, md=md)
+
+
+# --------------------------------------------------------------------------- the book
+
+
+@dataclass
+class Book:
+    root: Path
+    pages: list[Path]            # every file of _toc.yml, in order
+    lessons: list[Path]          # those under lessons/
+    glossary_terms: set[str]     # lower-cased, as Sphinx compares them
+    citation_keys: set[str]
+
+
+def toc_files(root: Path) -> list[Path]:
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    found: list[str] = [toc["root"]]
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+    walk({k: v for k, v in toc.items() if k != "root"})
+    return [root / (name if name.endswith(".md") else name + ".md") for name in found]
+
+
+def glossary_terms(path: Path) -> set[str]:
+    terms: set[str] = set()
+    for directive in parse_page(path).directives:
+        if directive.name == "glossary":
+            for text in directive.body.splitlines():
+                if text.strip() and not text[0].isspace() and not text.startswith(":"):
+                    terms.add(text.strip().lower())
+    return terms
+
+
+def citation_keys(path: Path) -> set[str]:
+    from pybtex.database import parse_file
+    return set(parse_file(str(path)).entries)
+
+
+def load_book(root: Path) -> Book:
+    root = Path(root).resolve()
+    pages = toc_files(root)
+    lessons = [p for p in pages if p.relative_to(root).parts[0] == "lessons"]
+    return Book(root, pages, lessons,
+                glossary_terms(root / "book" / "glossary.md"),
+                citation_keys(root / "book" / "references.bib"))
+
+
+# ------------------------------------------------------------------ the extension's specs
+
+
+class _RecordingApp:
+    """Stands in for Sphinx's application while ``live_widgets.setup`` runs, so the checker
+    learns the directives and roles the extension really registers."""
+
+    def __init__(self):
+        self.directives: dict[str, type] = {}
+        self.roles: dict[str, object] = {}
+
+    def add_directive(self, name, cls, override=False):
+        self.directives[name] = cls
+
+    def add_role(self, name, role, override=False):
+        self.roles[name] = role
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def extension_registry(root: Path) -> _RecordingApp:
+    sys.path.insert(0, str(root / "widgets")) if str(root / "widgets") not in sys.path else None
+    import live_widgets
+    app = _RecordingApp()
+    live_widgets.setup(app)
+    return app
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_structure(page: Page, registry: _RecordingApp) -> list[Problem]:
+    problems: list[Problem] = []
+    path = page.path
+    blocks = [t for t in page.tokens if t.type not in ("front_matter",) and t.map]
+    h1s = [(title, line) for level, title, line in page.headings if level == 1]
+    if not (len(blocks) >= 2 and blocks[0].type == "myst_target"
+            and blocks[1].type == "heading_open" and blocks[1].tag == "h1"):
+        problems.append(Problem(path, 1, "a lesson starts with a (label)= target directly "
+                                         "followed by its '# Title'"))
+    if len(h1s) != 1:
+        problems.append(Problem(path, h1s[1][1] if len(h1s) > 1 else 1,
+                                f"a lesson has exactly one H1 title (found {len(h1s)})"))
+    h2s = {title: line for level, title, line in page.headings if level == 2}
+    for wanted in REQUIRED_SECTIONS:
+        if wanted not in h2s:
+            problems.append(Problem(path, 1, f"missing the section '## {wanted}'"))
+    quizzes = [d for d in page.directives if d.name == "quiz" and d.section == QUIZ_SECTION]
+    if QUIZ_SECTION in h2s:
+        if not quizzes:
+            problems.append(Problem(path, h2s[QUIZ_SECTION],
+                                    f"'## {QUIZ_SECTION}' holds no {{quiz}}"))
+        elif max(_count_questions(d) for d in quizzes) < MIN_QUIZ_QUESTIONS:
+            problems.append(Problem(path, quizzes[0].line,
+                                    f"the quiz has fewer than {MIN_QUIZ_QUESTIONS} questions"))
+    live = [d for d in page.directives if d.name in registry.directives and d.name != "quiz"
+            and not (d.name == "live-code" and "hidden" in d.options)]
+    if not live:
+        problems.append(Problem(path, 1, "no live element: add a visible {live-code} cell, "
+                                         "a widget or an {exercise}"))
+    return problems
+
+
+def _count_questions(directive: Directive) -> int:
+    try:
+        data = yaml.safe_load(directive.body)
+    except yaml.YAMLError:
+        return 0
+    return len(data) if isinstance(data, list) else 0
+
+
+def check_directive_options(page: Page, registry: _RecordingApp) -> list[Problem]:
+    """Validate each live_widgets directive exactly as MyST will: its option spec, then the
+    settings of the view it shows."""
+    from myst_parser.parsers.directives import parse_directive_text
+    from docutils.parsers.rst.states import MarkupError
+    problems: list[Problem] = []
+    for d in page.directives:
+        cls = registry.directives.get(d.name)
+        if cls is None:
+            continue
+        try:
+            result = parse_directive_text(cls, d.argument, d.raw_content, line=d.line)
+        except MarkupError as error:
+            problems.append(Problem(page.path, d.line, f"{{{d.name}}}: {error}"))
+            continue
+        for warning in result.warnings:
+            problems.append(Problem(page.path, d.line, f"{{{d.name}}}: {warning.msg}"))
+        if is_view_directive(cls):
+            problems += _check_view_settings(page.path, d, cls)
+        elif d.name == "quiz":
+            problems += check_quiz(page.path, d)
+        elif d.name == "exercise":
+            problems += _check_exercise_shape(page.path, d)
+    return problems
+
+
+def is_view_directive(cls) -> bool:
+    """Chart widgets (gradient-flow, path-lengths, training-race) show a gradflow view."""
+    return hasattr(cls, "converters") and hasattr(cls, "view")
+
+
+def view_settings(cls, options: dict[str, str]) -> tuple[dict, list[str]]:
+    """Convert a chart widget's options with the directive's own converters and check the
+    view's settings with gradflow, as the build does. Returns (settings, error messages)."""
+    from live_widgets.build_results import validate
+    errors, values = [], {}
+    for option, converter in cls.converters().items():
+        if option in options:
+            try:
+                values[option] = converter(options[option])
+            except ValueError as error:
+                errors.append(f":{option}: {error}")
+    settings = {option.replace("-", "_"): value for option, value in values.items()
+                if option not in cls.common_options}
+    try:
+        settings = validate(cls.view, settings)
+    except ValueError as error:
+        errors.append(str(error))
+    if ("predict" in options) != ("predict-choices" in options):
+        errors.append(":predict: and :predict-choices: must be given together")
+    return settings, errors
+
+
+def _check_view_settings(path: Path, d: Directive, cls) -> list[Problem]:
+    _, errors = view_settings(cls, d.options)
+    return [Problem(path, d.line, f"{{{d.name}}}: {error}") for error in errors]
+
+
+def check_quiz(path: Path, d: Directive) -> list[Problem]:
+    try:
+        questions = yaml.safe_load(d.body)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = d.body_line + (mark.line if mark else 0)
+        return [Problem(path, line, f"{{quiz}}: not valid YAML: {error}")]
+    if not isinstance(questions, list):
+        return [Problem(path, d.line, "{quiz}: the body must be a YAML list of questions")]
+    problems = []
+    for number, q in enumerate(questions, 1):
+        where = _item_line(d, number)
+        if not isinstance(q, dict) or "question" not in q:
+            problems.append(Problem(path, where, f"{{quiz}} question {number}: needs 'question'"))
+            continue
+        if "choices" in q:
+            choices, answer = q.get("choices"), q.get("answer")
+            if not isinstance(choices, list) or len(choices) < 2:
+                problems.append(Problem(path, where, f"{{quiz}} question {number}: "
+                                                     "'choices' must list at least two answers"))
+            elif not isinstance(answer, int) or not 0 <= answer < len(choices):
+                problems.append(Problem(path, where, f"{{quiz}} question {number}: 'answer' "
+                                        f"must be an index from 0 to {len(choices) - 1}"))
+        elif "number" in q:
+            if not isinstance(q["number"], (int, float)):
+                problems.append(Problem(path, where, f"{{quiz}} question {number}: "
+                                                     "'number' must be a number"))
+        else:
+            problems.append(Problem(path, where, f"{{quiz}} question {number}: needs "
+                                                 "'choices' and 'answer', or 'number'"))
+        if not q.get("explain"):
+            problems.append(Problem(path, where, f"{{quiz}} question {number}: needs 'explain'"))
+    return problems
+
+
+def _item_line(d: Directive, number: int) -> int:
+    starts = [i for i, text in enumerate(d.body.splitlines()) if text.startswith("- ")]
+    return d.body_line + (starts[number - 1] if number <= len(starts) else 0)
+
+
+def _exercise_data(d: Directive) -> dict | None:
+    try:
+        data = yaml.safe_load(d.body)
+    except yaml.YAMLError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _check_exercise_shape(path: Path, d: Directive) -> list[Problem]:
+    data = _exercise_data(d)
+    if data is None:
+        return [Problem(path, d.body_line, "{exercise}: the body must be a YAML mapping "
+                                           "with task, starter, checks, hints, solution")]
+    missing = [key for key in ("task", "starter", "checks", "solution") if not data.get(key)]
+    if missing:
+        return [Problem(path, d.line, f"{{exercise}}: missing {', '.join(missing)}")]
+    return []
+
+
+# ------------------------------------------------------------------ running the code
+
+
+# Runs in a fresh CPython per page: the page's cells share one namespace, as in the
+# browser's worker, and nothing leaks between pages or into the checker.
+_DRIVER = textwrap.dedent("""
+    import json, sys
+    from live_widgets import cell_runner
+    from live_widgets.build_results import evaluate_expression
+    from live_widgets.number_format import format_number
+    replies = []
+    for request in json.load(sys.stdin):
+        try:
+            if request["type"] == "computed":
+                expression, bar, spec = request["code"].rpartition("|")
+                if not bar:
+                    expression, spec = spec, ""
+                format_number(evaluate_expression(expression.strip()), spec.strip())
+                replies.append({"error": None})
+            else:
+                replies.append(cell_runner.dispatch(request))
+        except Exception as error:
+            replies.append({"error": f"{type(error).__name__}: {error}", "passed": False})
+    json.dump(replies, sys.stdout)
+""")
+
+
+def check_code(page: Page, root: Path) -> list[Problem]:
+    """Run the page's cells, exercise checks and computed roles in one fresh CPython
+    process (one namespace per page, hidden cells first, like the browser's worker)."""
+    cells = [d for d in page.directives if d.name == "live-code"]
+    cells.sort(key=lambda d: "hidden" not in d.options)     # stable: hidden first
+    jobs: list[tuple[dict, str, int, object]] = []
+    for d in cells:
+        jobs.append(({"type": "run", "code": d.body, "cellId": d.options.get("name", "")},
+                     "cell", d.line, d))
+    for d in page.directives:
+        data = _exercise_data(d) if d.name == "exercise" else None
+        if data and data.get("checks") and data.get("solution"):
+            checks = [{"name": c.get("name", ""), "code": c.get("code", "")}
+                      for c in data["checks"] if isinstance(c, dict)]
+            jobs.append(({"type": "check", "code": data["solution"], "checks": checks},
+                         "solution", d.line, d))
+            if data.get("starter"):
+                jobs.append(({"type": "check", "code": data["starter"], "checks": checks},
+                             "starter", d.line, d))
+    for role in page.roles:
+        if role.name == "computed":
+            jobs.append(({"type": "computed", "code": role.text}, "computed", role.line, role))
+    if not jobs:
+        return []
+    env_path = str(root / "widgets")
+    try:
+        completed = subprocess.run(
+            [sys.executable, "-c", _DRIVER], input=json.dumps([job[0] for job in jobs]),
+            capture_output=True, text=True, timeout=CELL_TIMEOUT_SECONDS, cwd=root,
+            env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"})
+    except subprocess.TimeoutExpired:
+        return [Problem(page.path, jobs[0][2],
+                        f"the page's code did not finish within {CELL_TIMEOUT_SECONDS} s")]
+    if completed.returncode != 0:
+        return [Problem(page.path, jobs[0][2],
+                        f"could not run the page's code: {_last_line(completed.stderr)}")]
+    replies = json.loads(completed.stdout)
+    problems = []
+    for (request, kind, line, source), reply in zip(jobs, replies):
+        message = _code_problem(kind, source, reply)
+        if message:
+            problems.append(Problem(page.path, line, message))
+    return problems
+
+
+def _code_problem(kind: str, source, reply: dict) -> str | None:
+    error = (reply.get("error") or "").strip()
+    if kind == "cell":
+        expected = source.options.get("raises")
+        if expected:
+            if expected not in error:
+                return (f"{{live-code}} is marked ':raises: {expected}' but "
+                        + (f"raised {_last_line(error)}" if error else "ran without error"))
+            return None
+        return f"{{live-code}} fails in CPython: {_last_line(error)}" if error else None
+    if kind == "computed":
+        return f"{{computed}}`{source.text}` fails: {error}" if error else None
+    failed = [c for c in reply.get("checks", []) if not c.get("passed")]
+    if kind == "solution" and (not reply.get("passed") or error):
+        names = ", ".join(repr(c.get("name")) for c in failed) or _last_line(error)
+        return f"{{exercise}}: the solution fails its checks: {names}"
+    if kind == "starter" and reply.get("passed"):
+        return "{exercise}: the starter code already passes every check"
+    return None
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else text
+
+
+# --------------------------------------------------------------------------- references
+
+
+ROLE_WITH_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
+
+
+def _role_target(text: str) -> str:
+    match = ROLE_WITH_TARGET.match(text.strip())
+    return (match.group("target") if match else text).strip()
+
+
+def check_references(page: Page, book: Book, labels: dict[str, Path],
+                     widgets: dict[Path, dict[str, Directive]],
+                     registry: _RecordingApp) -> list[Problem]:
+    problems = []
+    for role in page.roles:
+        if role.name == "term":
+            term = _role_target(role.text)
+            if term.lower() not in book.glossary_terms:
+                problems.append(Problem(page.path, role.line,
+                                        f"{{term}}: '{term}' is not in book/glossary.md"))
+        elif role.name.startswith("cite"):
+            for key in (k.strip() for k in role.text.split(",")):
+                if key not in book.citation_keys:
+                    problems.append(Problem(page.path, role.line, f"{{{role.name}}}: "
+                                            f"'{key}' is not a key of book/references.bib"))
+        elif role.name in ("ref", "numref"):
+            label = _role_target(role.text)
+            if label.lower() not in labels:
+                problems.append(Problem(page.path, role.line,
+                                        f"{{{role.name}}}: no label '{label}' in the book"))
+        elif role.name == "doc":
+            target = _role_target(role.text)
+            base = book.root if target.startswith("/") else page.path.parent
+            resolved = (base / (target.lstrip("/") + ".md")).resolve()
+            if resolved not in book.pages:
+                problems.append(Problem(page.path, role.line,
+                                        f"{{doc}}: '{target}' is not a page of _toc.yml"))
+    for link in page.links:
+        message = _link_problem(link.href, page, book, labels, widgets, registry)
+        if message:
+            problems.append(Problem(page.path, link.line, message))
+    return problems
+
+
+def _link_problem(href: str, page: Page, book: Book, labels: dict[str, Path],
+                  widgets: dict[Path, dict[str, Directive]],
+                  registry: _RecordingApp) -> str | None:
+    if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.IGNORECASE):
+        return None                     # external (https:, mailto:): not ours to resolve
+    target, _, fragment = href.partition("#")
+    if not target:
+        return None if fragment.lower() in labels else f"link '#{fragment}': no such label"
+    resolved = (page.path.parent / target).resolve()
+    if target.endswith(".html"):
+        source = resolved.with_suffix(".md")
+        if source not in book.pages:
+            return f"link '{href}': no page {os.path.relpath(source, book.root)} in _toc.yml"
+        name, _, query = fragment.partition("?")
+        if query:
+            widget = widgets.get(source, {}).get(name)
+            cls = registry.directives.get(widget.name) if widget else None
+            if cls is None or not is_view_directive(cls):
+                return f"share link '{href}': no chart widget '{name}' on that page"
+            # A share link overrides the widget's own options, setting by setting.
+            options = dict(widget.options)
+            for setting, value in parse_qsl(query, keep_blank_values=True):
+                option = setting.replace("_", "-")
+                if option in cls.common_options or option not in cls.converters():
+                    return f"share link '{href}': '{setting}' is not a setting of {{{widget.name}}}"
+                options[option] = value
+            errors = view_settings(cls, options)[1]
+            if errors:
+                return f"share link '{href}': {errors[0]}"
+        elif name and name.lower() not in labels and not _is_heading_id(source, name):
+            return f"link '{href}': no label or widget '{name}'"
+        return None
+    if target.endswith(".md"):
+        if resolved not in book.pages:
+            return f"link '{href}': not a page of _toc.yml"
+        return None
+    if not resolved.exists():
+        return f"link '{href}': no such file"
+    return None
+
+
+def _is_heading_id(source: Path, name: str) -> bool:
+    """Sphinx gives each section an id made from its title."""
+    page = parse_page(source)
+    return any(re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") == name
+               for _, title, _ in page.headings)
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def check_book(root: Path = ROOT, only: list[Path] | None = None, *,
+               run_code: bool = True) -> list[Problem]:
+    root = Path(root).resolve()
+    book = load_book(root)
+    registry = extension_registry(root)
+    md = markdown_parser()
+    pages = {path: parse_page(path, md=md) for path in book.pages if path.exists()}
+    problems = [Problem(root / "_toc.yml", 1, f"lists {p.relative_to(root)}, which does "
+                        "not exist") for p in book.pages if not p.exists()]
+    labels: dict[str, Path] = {}
+    for path, page in pages.items():
+        for label, line in page.labels.items():
+            if label.lower() in labels and labels[label.lower()] != path:
+                problems.append(Problem(path, line, f"label '{label}' is also defined in "
+                                        f"{labels[label.lower()].relative_to(root)}"))
+            labels.setdefault(label.lower(), path)
+    widgets = {path: {d.options["name"]: d for d in page.directives if "name" in d.options}
+               for path, page in pages.items()}
+    wanted = [p.resolve() for p in only] if only else list(pages)
+    for path in wanted:
+        if path not in pages:
+            problems.append(Problem(path, 1, "not listed in _toc.yml (or missing)"))
+            continue
+        page = pages[path]
+        if path in book.lessons:
+            problems += check_structure(page, registry)
+        problems += check_directive_options(page, registry)
+        problems += check_references(page, book, labels, widgets, registry)
+        if run_code:
+            problems += check_code(page, root)
+    return sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("files", nargs="*", type=Path,
+                        help="pages to check (default: every page of _toc.yml)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the book's root folder")
+    parser.add_argument("--no-run", action="store_true",
+                        help="skip running code cells, exercises and computed numbers")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    only = [(f if f.is_absolute() else Path.cwd() / f) for f in args.files] or None
+    problems = check_book(root, only, run_code=not args.no_run)
+    for problem in problems:
+        print(problem.format(root))
+    book = load_book(root)
+    checked = len(only) if only else len(book.pages)
+    print(f"{len(problems)} problem(s) in {checked} page(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
