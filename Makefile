@@ -1,0 +1,66 @@
+# Deep Revolution: set up, build, serve and test the book.
+#   make serve   set everything up, build, serve at http://127.0.0.1:8000
+#   make test    set everything up, build once, run every test layer
+# Other targets: setup assets book preview bench clean
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+SETUP_STAMP := $(VENV)/.setup-complete
+NPM_STAMP := node_modules/.package-lock.json
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help setup assets book serve preview test chromium bench clean
+
+help:
+	@sed -n '1,5p' Makefile | sed 's/^# \{0,1\}//'
+
+# Python 3.12 matches Pyodide 0.27.7's CPython, so .pyc files compiled here load in the
+# browser. The stamp makes a repeat `make` skip the install unless the pins changed.
+$(SETUP_STAMP): requirements.txt widgets/pyproject.toml
+	@test -x $(PY) || { PYTHON312=$$(build/find_python312.sh) && \
+	    echo "creating $(VENV) with $$PYTHON312" && "$$PYTHON312" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -e widgets/
+	@touch $@
+
+# npm ci checks every tarball against package-lock.json's integrity hashes.
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+setup: $(SETUP_STAMP) $(NPM_STAMP)
+
+assets: setup
+	$(PY) build/assemble_assets.py
+
+book: assets
+	$(PY) build/build_book.py
+
+serve: book
+	$(PY) build/serve_site.py --host $(HOST) --port $(PORT)
+
+# Live reload while editing lessons: rebuilds changed pages and refreshes the browser.
+preview: assets
+	$(PY) build/preview.py --host $(HOST) --port $(PORT)
+
+# Debian's chromium, for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+	    echo "make: /usr/bin/chromium is missing; as root run: apt-get install chromium" >&2; \
+	    exit 1; \
+	fi
+
+test: setup chromium book
+	$(PY) -m pytest tests/
+
+bench: book
+	$(PY) build/bench_site.py
+
+clean:
+	rm -rf _build
