@@ -1,0 +1,104 @@
+"""Fixtures for the browser layer: one local server and one Chromium per session, a
+fresh browser context per test, and a guard that fails a test whose page logged a
+console error or asked another origin for anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from page_guard import PageGuard
+from site_server import SITE_DIR, SiteServer, site_pages
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Root in a container needs --no-sandbox; the networking flags stop Chromium calling
+# home, which on this closed network would only produce noise and delays.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+DEMO_PAGE = "book/demo.html"
+_NOT_BUILT = "site-not-built"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`site_page`: every reader-facing page of the built site; `widget_page`: the
+    lessons and the demonstration page, where the live widgets are."""
+    built = (SITE_DIR / "index.html").is_file()
+    # Unbuilt: one case each, which fails in the server fixture with "run make book".
+    pages = site_pages() if built else [_NOT_BUILT]
+    if "site_page" in metafunc.fixturenames:
+        metafunc.parametrize("site_page", pages)
+    if "widget_page" in metafunc.fixturenames:
+        metafunc.parametrize("widget_page", [
+            page for page in pages
+            if page.startswith("lessons/") or page in (DEMO_PAGE, _NOT_BUILT)])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Check the guard as part of the test itself, so a dirty page is a failure."""
+    result = yield
+    guard = item.funcargs.get("guard") if hasattr(item, "funcargs") else None
+    if guard is not None:
+        guard.assert_clean()
+    return result
+
+
+@pytest.fixture(scope="session")
+def site_server():
+    try:
+        server = SiteServer()
+    except FileNotFoundError as error:
+        pytest.fail(str(error), pytrace=False)
+    with server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does it "
+                    "when run as root)", pytrace=False)
+    with sync_playwright() as playwright:
+        # Playwright gives every launch a fresh temporary user-data dir.
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def guard(site_server: SiteServer) -> PageGuard:
+    return PageGuard(origin=site_server.origin)
+
+
+@pytest.fixture
+def new_context(browser: Browser, guard: PageGuard):
+    """Make browser contexts (options as for `browser.new_context`) watched by the guard."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options) -> BrowserContext:
+        options.setdefault("viewport", DESKTOP)
+        context = browser.new_context(**options)
+        guard.watch(context)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context) -> Page:
+    """A desktop-sized page in a fresh context (empty cache, storage, service workers)."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def demo_url(site_server: SiteServer) -> str:
+    return site_server.url(DEMO_PAGE)

@@ -1,0 +1,164 @@
+"""The chart widgets compute live in Pyodide and agree with gradflow in CPython.
+
+Each check reads the numbers plotly.js is drawing straight from the graph div and compares
+them with `gradflow.views` computed here, for the same settings.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from gradflow import views
+from playwright.sync_api import Locator, Page, expect
+
+from live_page import (action, another_value, assert_traces_match, initial_data,
+                       plotted_traces, renders, set_control, wait_renders_above,
+                       wait_runtime, wait_state, widgets)
+
+# CPython (numpy 2.x here) and Pyodide (numpy 2.0.2) run the same float64 code; the
+# cross-runtime layer pins agreement at this bound, and so does this one.
+RTOL = 1e-9
+
+
+def expected(view: str, settings: dict) -> dict:
+    return views.VIEWS[view].compute(views.validate_settings(view, settings))
+
+
+def view_widgets(page: Page) -> list[Locator]:
+    found = widgets(page, "view")
+    assert found.count() > 0, "the demonstration page has no chart widget"
+    return [found.nth(index) for index in range(found.count())]
+
+
+def commit_prediction(widget: Locator) -> None:
+    """Predict-then-run widgets hide the chart until the reader commits a guess."""
+    predict = widget.locator("fieldset.lw-predict")
+    if predict.count() == 0:
+        return
+    predict.locator('input[type="radio"]').first.check()
+    action(widget, "show-result").click()
+    expect(widget.locator(".lw-chart")).to_be_visible()
+
+
+@pytest.fixture
+def demo(page: Page, demo_url: str) -> Page:
+    page.goto(demo_url)
+    return page
+
+
+def test_build_time_charts_are_drawn_before_the_runtime_is_needed(demo):
+    for widget in view_widgets(demo):
+        initial = initial_data(widget)
+        name = widget.get_attribute("id")
+        # Drawn from the embedded JSON, whatever the worker is doing meanwhile.
+        demo.wait_for_function(
+            "el => { const g = el.querySelector('.js-plotly-plot') || el;"
+            " return Array.isArray(g.data) && g.data.length > 0; }",
+            arg=widget.locator(".lw-chart").element_handle())
+        assert_traces_match(plotted_traces(widget), initial["figure"], 0.0, f"{name} (build time)")
+        # The build-time numbers are what gradflow gives for the directive's settings.
+        assert_traces_match(plotted_traces(widget),
+                            expected(initial["view"], initial["settings"])["figure"],
+                            RTOL, f"{name} (build time vs gradflow now)")
+
+
+def test_every_control_change_redraws_with_gradflows_numbers(demo):
+    wait_runtime(demo)
+    for widget in view_widgets(demo):
+        name = widget.get_attribute("id")
+        wait_state(widget, "ready")
+        commit_prediction(widget)
+        initial = initial_data(widget)
+        settings = dict(initial["settings"])
+        form = widget.locator("form.lw-controls")
+        for spec in initial["controls"]:
+            field = form.locator(f'[name="{spec["name"]}"]')
+            assert field.count() > 0, f"{name}: no form input for control {spec['name']!r}"
+            expect(field.first).to_be_enabled()
+            new_value = another_value(spec, settings[spec["name"]])
+            before = renders(widget)
+            set_control(form, spec, new_value)
+            wait_renders_above(widget, before)
+            wait_state(widget, "ready")
+            settings[spec["name"]] = new_value
+            wanted = expected(initial["view"], settings)
+            what = f"{name} after {spec['name']} = {new_value!r}"
+            assert_traces_match(plotted_traces(widget), wanted["figure"], RTOL, what)
+            expect(widget.locator(".lw-readout")).to_have_text(wanted["readout"])
+
+
+def test_rapid_changes_end_on_the_latest_settings(demo):
+    """Coalescing: a burst of changes must leave the chart showing the last one."""
+    wait_runtime(demo)
+    widget = _gradient_widget_with(demo, "depth")
+    wait_state(widget, "ready")
+    commit_prediction(widget)
+    initial = initial_data(widget)
+    spec = next(c for c in initial["controls"] if c["name"] == "depth")
+    form = widget.locator("form.lw-controls")
+    depths = [spec["min"] + 1, spec["max"], spec["min"] + 2, spec["max"] - 1, spec["min"] + 7]
+    for depth in depths:
+        set_control(form, spec, depth)
+    settings = {**initial["settings"], "depth": depths[-1]}
+    wanted = expected("gradient", settings)
+    layers = len(wanted["figure"]["data"][0]["x"])
+    widget.page.wait_for_function(
+        """([el, layers]) => {
+            const g = el.querySelector('.js-plotly-plot') || el.querySelector('.lw-chart');
+            return el.dataset.lwState === 'ready' && g && g.data
+                   && g.data[0].x.length === layers; }""",
+        arg=[widget.element_handle(), layers], timeout=60_000)
+    assert_traces_match(plotted_traces(widget), wanted["figure"], RTOL, "after a burst")
+    expect(widget.locator(".lw-readout")).to_have_text(wanted["readout"])
+
+
+def test_predict_prompt_hides_the_chart_until_a_guess(demo):
+    predicting = [w for w in view_widgets(demo) if w.locator("fieldset.lw-predict").count()]
+    assert predicting, "the demonstration page has no predict-then-run widget"
+    widget = predicting[0]
+    expect(widget.locator(".lw-chart")).to_be_hidden()
+    show = action(widget, "show-result")
+    choices = widget.locator('fieldset.lw-predict input[type="radio"]')
+    assert choices.count() >= 2, "a prediction needs at least two choices"
+    choices.nth(1).check()
+    show.click()
+    expect(widget.locator(".lw-chart")).to_be_visible()
+
+
+def test_shared_link_restores_a_widgets_settings(new_context, site_server):
+    probe = new_context().new_page()
+    probe.goto(site_server.url("book/demo.html"))
+    widget = _gradient_widget_with(probe, "depth")
+    name = widget.get_attribute("id")
+    assert name, "a chart widget needs an id (its :name:) to be shared"
+    initial = initial_data(widget)
+    specs = {c["name"]: c for c in initial["controls"]}
+    shared = {"depth": another_value(specs["depth"], initial["settings"]["depth"])}
+    for spec in specs.values():
+        if spec["kind"] == "select" and spec["name"] != "depth":
+            shared[spec["name"]] = another_value(spec, initial["settings"][spec["name"]])
+            break
+    probe.close()
+
+    page = new_context().new_page()
+    page.goto(site_server.url("book/demo.html") + f"#{name}?{urlencode(shared)}")
+    wait_runtime(page)
+    widget = page.locator(f"#{name}")
+    wait_renders_above(widget, 0)  # the restored settings are computed live
+    wait_state(widget, "ready")
+    commit_prediction(widget)
+    form = widget.locator("form.lw-controls")
+    for key, value in shared.items():
+        expect(form.locator(f'[name="{key}"]').first).to_have_value(str(value))
+    wanted = expected(initial["view"], {**initial["settings"], **shared})
+    assert_traces_match(plotted_traces(widget), wanted["figure"], RTOL, f"{name} from {shared}")
+
+
+def _gradient_widget_with(page: Page, control: str) -> Locator:
+    for widget in view_widgets(page):
+        initial = initial_data(widget)
+        if initial["view"] == "gradient" and any(c["name"] == control
+                                                 for c in initial["controls"]):
+            return widget
+    raise AssertionError(f"no gradient widget on the page shows a {control!r} control")
