@@ -1,0 +1,238 @@
+"""Runs the reader's Python for the live widgets, at build time (CPython) and in the
+browser (Pyodide, loaded by ``live-widgets-worker.js`` from
+``_static/live-widgets/cell_runner.py``).
+
+Standard library and gradflow only: this file is copied into the site unchanged.
+
+Requests and results follow ARCHITECTURE §6. The worker calls :func:`reply` (or
+:func:`dispatch`) with the request as a dict; one :class:`Kernel` holds the page's
+namespace, so cells share variables in the order they run, like a notebook.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import io
+import linecache
+import math
+import traceback
+from contextlib import redirect_stderr, redirect_stdout
+from typing import Any, Callable
+
+#: file names given to the reader's code; tracebacks keep only frames from these
+CELL_FILENAME = "<cell {}>"
+EXERCISE_FILENAME = "<exercise>"
+_READER_PREFIXES = ("<cell ", EXERCISE_FILENAME)
+
+#: training steps per race request; small enough that progress streams smoothly
+RACE_CHUNK = 10
+
+
+def plain_data(value: Any) -> Any:
+    """Lists, dicts, numbers and strings only (numpy arrays and scalars converted), with
+    non-finite floats as the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"`` (§3)."""
+    if isinstance(value, dict):
+        return {str(key): plain_data(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_data(item) for item in value]
+    if hasattr(value, "tolist"):  # numpy array or scalar
+        return plain_data(value.tolist())
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"cannot send a {type(value).__name__} to the page")
+
+
+def figure_spec(figure: Any) -> dict[str, Any]:
+    """A plotly figure spec as plain data, from a dict or a plotly ``Figure``."""
+    if hasattr(figure, "to_dict") and not isinstance(figure, dict):
+        figure = figure.to_dict()
+    if not isinstance(figure, dict) or not isinstance(figure.get("data"), (list, tuple)):
+        raise TypeError(
+            'show() needs a figure: a dict with a "data" list and an optional "layout", '
+            "for example gradflow.figures.gradient_figure([simulate(depth=20)])"
+        )
+    return plain_data({"data": figure["data"], "layout": figure.get("layout", {})})
+
+
+def _remember_source(filename: str, code: str) -> None:
+    # so tracebacks can quote the reader's lines
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+
+
+def _keep_reader_frames(error: traceback.TracebackException) -> None:
+    error.stack = traceback.StackSummary.from_list(
+        [frame for frame in error.stack if frame.filename.startswith(_READER_PREFIXES)]
+    )
+    for linked in (error.__cause__, error.__context__):
+        if linked is not None:
+            _keep_reader_frames(linked)
+
+
+def format_error(error: BaseException) -> str:
+    """The traceback as text, trimmed to the frames of the reader's own code."""
+    summary = traceback.TracebackException.from_exception(error)
+    _keep_reader_frames(summary)
+    return "".join(summary.format())
+
+
+class Kernel:
+    """One page's namespace and the requests that use it."""
+
+    def __init__(self) -> None:
+        self._figures: list[dict[str, Any]] = []
+        self.namespace: dict[str, Any] = {
+            "__name__": "__main__",
+            "__builtins__": builtins,
+            "show": self._make_show(),
+        }
+        self._races: dict[Any, Any] = {}
+
+    def _make_show(self) -> Callable[[Any], None]:
+        def show(figure: Any) -> None:
+            """Draw a plotly figure spec (a dict with "data" and "layout") under this cell."""
+            self._figures.append(figure_spec(figure))
+        return show
+
+    def execute(self, code: str, filename: str,
+                namespace: dict[str, Any]) -> tuple[dict[str, Any], BaseException | None]:
+        """Run ``code`` like a notebook cell; return its outputs and the exception, if any."""
+        _remember_source(filename, code)
+        stdout, stderr = io.StringIO(), io.StringIO()
+        self._figures = []
+        value, failure = None, None
+        with redirect_stdout(stdout), redirect_stderr(stderr):
+            try:
+                tree = ast.parse(code, filename, "exec")
+                last = None
+                # like Jupyter: a final expression is shown unless the line ends with ";"
+                if tree.body and isinstance(tree.body[-1], ast.Expr) \
+                        and not code.rstrip().endswith(";"):
+                    last = ast.Expression(tree.body.pop().value)
+                exec(compile(tree, filename, "exec"), namespace)
+                if last is not None:
+                    result = eval(compile(last, filename, "eval"), namespace)
+                    if result is not None:
+                        namespace["_"] = result
+                        value = repr(result)
+            except (Exception, SystemExit) as error:  # KeyboardInterrupt still stops us
+                failure = error
+        outputs = {
+            "stdout": stdout.getvalue(),
+            "stderr": stderr.getvalue(),
+            "value": value,
+            "error": format_error(failure) if failure is not None else None,
+            "figures": self._figures,
+        }
+        return outputs, failure
+
+    def run(self, request: dict[str, Any]) -> dict[str, Any]:
+        cell_id = request.get("cellId", "")
+        outputs, _ = self.execute(_text(request, "code"), CELL_FILENAME.format(cell_id),
+                                  self.namespace)
+        return outputs
+
+    def check(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The reader's code, then each check, in copies of the page's namespace."""
+        checks = request.get("checks")
+        if not isinstance(checks, list) or not all(
+            isinstance(c, dict) and "name" in c and "code" in c for c in checks
+        ):
+            raise ValueError('"checks" must be a list of {"name", "code"}')
+        namespace = dict(self.namespace)  # an attempt never changes the page's variables
+        outputs, failure = self.execute(_text(request, "code"), EXERCISE_FILENAME, namespace)
+        results = []
+        for check in checks:
+            if failure is not None:
+                passed, message = False, "Not checked: your code stopped with an error."
+            else:
+                passed, message = _run_check(check["code"], dict(namespace))
+            results.append({"name": check["name"], "passed": passed, "message": message})
+        return {
+            "passed": failure is None and all(r["passed"] for r in results),
+            "checks": results,
+            "stdout": outputs["stdout"],
+            "error": outputs["error"],
+        }
+
+    def view(self, request: dict[str, Any]) -> dict[str, Any]:
+        from gradflow import views
+
+        name = _text(request, "view")
+        if name not in views.VIEWS:
+            raise ValueError(f"unknown view {name!r}; expected one of {sorted(views.VIEWS)}")
+        settings = views.validate_settings(name, dict(request.get("settings") or {}))
+        return plain_data(views.VIEWS[name].compute(settings))
+
+    def race(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Advance race ``id`` by one chunk (creating it on the first call).
+
+        The worker calls this repeatedly with the same id, posting each result as
+        progress, until ``"done"``; between calls it can take a ``cancel``.
+        """
+        from gradflow import views
+
+        race_id = request.get("id")
+        race = self._races.get(race_id)
+        if race is None:
+            settings = {**views.TrainingRace.defaults, **(request.get("settings") or {})}
+            race = self._races[race_id] = views.TrainingRace(settings)
+        result = plain_data(race.advance(int(request.get("chunk") or RACE_CHUNK)))
+        if result.get("done"):
+            self._races.pop(race_id, None)
+        return result
+
+    def cancel(self, request: dict[str, Any]) -> dict[str, Any]:
+        return {"cancelled": self._races.pop(request.get("id"), None) is not None}
+
+    def dispatch(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The result value for one request (ARCHITECTURE §6); errors are raised."""
+        handlers = {"run": self.run, "check": self.check, "view": self.view,
+                    "race": self.race, "cancel": self.cancel}
+        kind = request.get("type") if isinstance(request, dict) else None
+        if kind not in handlers:
+            raise ValueError(f"unknown request type {kind!r}; expected one of {sorted(handlers)}")
+        return handlers[kind](request)
+
+    def reply(self, request: dict[str, Any]) -> dict[str, Any]:
+        """The whole reply message: ``{id, type: "result", value}`` or ``{id, type: "error",
+        error: {name, message, traceback}}``."""
+        try:
+            return {"id": request.get("id"), "type": "result", "value": self.dispatch(request)}
+        except Exception as error:
+            return {"id": request.get("id"), "type": "error",
+                    "error": {"name": type(error).__name__, "message": str(error),
+                              "traceback": "".join(traceback.format_exception(error))}}
+
+
+def _text(request: dict[str, Any], key: str) -> str:
+    value = request.get(key)
+    if not isinstance(value, str):
+        raise ValueError(f'request "{request.get("type")}" needs "{key}" as a string')
+    return value
+
+
+def _run_check(code: str, namespace: dict[str, Any]) -> tuple[bool, str]:
+    """Run one check; a failed ``assert`` shows its own message (friendly by design)."""
+    try:
+        with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+            exec(compile(code, "<check>", "exec"), namespace)
+    except AssertionError as error:
+        return False, str(error) or "This check failed."
+    except Exception as error:
+        return False, f"This check stopped with {type(error).__name__}: {error}"
+    return True, "Passed."
+
+
+#: the worker's kernel: one per page, since each page has its own worker
+_kernel = Kernel()
+
+
+def dispatch(request: dict[str, Any]) -> dict[str, Any]:
+    return _kernel.dispatch(request)
+
+
+def reply(request: dict[str, Any]) -> dict[str, Any]:
+    return _kernel.reply(request)

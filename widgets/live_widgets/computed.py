@@ -1,0 +1,42 @@
+"""The ``computed`` role: a number in the text computed by gradflow at build time.
+
+``{computed}`simulate(depth=20).first_to_last_ratio | .1e``` → ``3.2 × 10⁻⁹``
+(ARCHITECTURE §4). The part after the last ``|`` is a Python format spec.
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxRole
+
+from .build_errors import report_error
+from .build_results import ResultCache
+from .number_format import format_number
+from .widget_base import CACHE_DIRNAME
+
+
+def split_expression(text: str) -> tuple[str, str]:
+    """``"expr | spec"`` → ``("expr", "spec")``; without ``|`` the spec is empty."""
+    expression, bar, spec = text.rpartition("|")
+    if not bar:
+        return text.strip(), ""
+    return expression.strip(), spec.strip()
+
+
+class ComputedRole(SphinxRole):
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        expression, spec = split_expression(self.text)
+        try:
+            value = ResultCache(f"{self.env.doctreedir}/{CACHE_DIRNAME}").computed_value(expression)
+            text = format_number(value, spec)
+        except Exception as error:  # any failure of the author's expression fails the build
+            report_error(self.env,
+                         f"computed: `{self.text}` failed: {type(error).__name__}: {error}",
+                         (self.env.docname, self.lineno))
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        return [nodes.inline(self.rawtext, text, classes=["lw-computed"])], []
+
+
+def setup_computed(app: Sphinx) -> None:
+    app.add_role("computed", ComputedRole())

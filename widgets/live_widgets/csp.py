@@ -1,0 +1,122 @@
+"""A Content-Security-Policy ``<meta>`` on every HTML page, so the browser itself
+enforces "nothing from another origin".
+
+Scripts, styles, fonts, images, fetches and workers are limited to the site's own
+origin. Inline scripts (the theme writes a few) are allowed by the sha256 of their exact
+text, computed per page, never by ``'unsafe-inline'``. ``'wasm-unsafe-eval'`` lets the
+page compile WebAssembly (Pyodide runs in a worker, whose own policy comes from its
+response headers, but the page must not forbid what Pyodide needs). Inline *styles* are
+allowed: plotly.js and KaTeX's prerendered maths set ``style`` attributes.
+
+The same pass fails the build if any page loads a script, stylesheet, font or image
+from another origin.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+
+_SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script\s*>", re.S | re.I)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_OUR_META = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n?', re.I)
+_CHARSET = re.compile(r"<meta\s+charset=[^>]*>\n?", re.I)
+_HEAD = re.compile(r"<head\b[^>]*>\n?", re.I)
+#: elements whose URL the browser loads (anchors are navigation, not loading)
+_LOADED_URL = re.compile(
+    r"<(?P<tag>script|img|iframe|audio|video|source|embed)\b[^>]*?\ssrc=[\"'](?P<src>[^\"']+)"
+    r"|<link\b[^>]*?\shref=[\"'](?P<href>[^\"']+)",
+    re.I,
+)
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.I)
+#: script types the browser executes (data blocks such as application/json are not)
+_EXECUTABLE_TYPES = {"", "text/javascript", "application/javascript", "module"}
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {name.lower(): value.strip("\"'") for name, value in _ATTR.findall(text)}
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """``'sha256-…'`` sources for each executable inline script, in page order."""
+    hashes: list[str] = []
+    for match in _SCRIPT.finditer(html):
+        attrs = _attributes(match["attrs"])
+        if "src" in attrs or attrs.get("type", "").lower() not in _EXECUTABLE_TYPES:
+            continue
+        digest = hashlib.sha256(match["body"].encode("utf-8")).digest()
+        source = f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+        if source not in hashes:
+            hashes.append(source)
+    return hashes
+
+
+def policy(script_hashes: list[str]) -> str:
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'wasm-unsafe-eval'", *script_hashes],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+def add_policy(html: str) -> str:
+    """The page with exactly one policy meta, placed before any script."""
+    html = _OUR_META.sub("", html)
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(inline_script_hashes(html))}">\n'
+    anchor = _CHARSET.search(html) or _HEAD.search(html)
+    if anchor is None:
+        raise ValueError("no <head> to put the Content-Security-Policy in")
+    return html[: anchor.end()] + meta + html[anchor.end():]
+
+
+def external_loads(html: str) -> list[str]:
+    """URLs on another origin that the page would load."""
+    found = []
+    for match in _LOADED_URL.finditer(html):
+        url = match["src"] or match["href"]
+        if match["href"] is not None:
+            rel = _attributes(match.group(0)).get("rel", "")
+            if rel in ("canonical", "alternate", "author", "license", "next", "prev", "search"):
+                continue
+        if _EXTERNAL.match(url):
+            found.append(url)
+    return found
+
+
+def html_pages(outdir: Path) -> list[Path]:
+    return sorted(p for p in outdir.rglob("*.html")
+                  if not p.relative_to(outdir).parts[0].startswith(("_static", "_sources")))
+
+
+def _apply(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    problems = []
+    for page in html_pages(outdir):
+        html = page.read_text("utf-8")
+        problems += [f"{page.relative_to(outdir)}: loads {url}" for url in external_loads(html)]
+        try:
+            page.write_text(add_policy(html), "utf-8")
+        except ValueError as error:
+            problems.append(f"{page.relative_to(outdir)}: {error}")
+    if problems:
+        raise ExtensionError("pages must load nothing from another origin:\n" + "\n".join(problems))
+
+
+def setup_csp(app: Sphinx) -> None:
+    app.connect("build-finished", _apply, priority=600)

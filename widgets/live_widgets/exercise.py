@@ -1,0 +1,108 @@
+"""The ``exercise`` directive (ARCHITECTURE §4, §5): a task, starter code in a nested
+cell, and checks/hints/solution hidden in a base64 payload. At build time the solution
+must pass every check (see :mod:`live_widgets.page_execution`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.writers.html5 import HTML5Translator
+
+from .live_code import make_cell
+from .markup import b64_json, element
+from .view_widget import NON_HTML_BUILDERS, skip_node
+from .widget_base import WidgetDirective, WidgetError, widget_start
+from .yaml_body import load_body, reject_unknown, require_text
+
+KEYS = {"task", "starter", "checks", "hints", "solution"}
+
+
+class exercise_node(nodes.General, nodes.Element):
+    """Attributes: ``title``, ``payload`` (checks, hints, solution). Children: the task
+    (a container of parsed Markdown) and the starter :class:`live_code_cell`."""
+
+
+def parse_exercise(body: Any) -> dict[str, Any]:
+    """Check the YAML body's shape; return task, starter and the payload."""
+    if not isinstance(body, dict):
+        raise WidgetError(f"the body must be a mapping with keys {', '.join(sorted(KEYS))}")
+    reject_unknown(body, KEYS, "exercise")
+    checks = body.get("checks")
+    if not isinstance(checks, list) or not checks:
+        raise WidgetError('"checks" must be a non-empty list of {name, code}')
+    for number, check in enumerate(checks, 1):
+        where = f"check {number}"
+        if not isinstance(check, dict):
+            raise WidgetError(f"{where}: must be a mapping with name and code")
+        reject_unknown(check, {"name", "code"}, where)
+        require_text(check, "name", where)
+        require_text(check, "code", where)
+    hints = body.get("hints") or []
+    if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
+        raise WidgetError('"hints" must be a list of non-empty texts')
+    return {
+        "task": require_text(body, "task", "exercise"),
+        "starter": require_text(body, "starter", "exercise", required=False),
+        "payload": {
+            "checks": [{"name": c["name"], "code": c["code"]} for c in checks],
+            "hints": hints,
+            "solution": require_text(body, "solution", "exercise"),
+        },
+    }
+
+
+class ExerciseDirective(WidgetDirective):
+    directive_name = "exercise"
+    has_content = True
+    required_arguments = 1
+    final_argument_whitespace = True
+    converters_spec = {"name": directives.unchanged_required}
+    option_spec = {"name": directives.unchanged}
+
+    @classmethod
+    def converters(cls) -> dict[str, Any]:
+        return dict(cls.converters_spec)
+
+    def build(self) -> list[nodes.Node]:
+        self.convert(self.converters())
+        body, _ = load_body(self.content, "exercise")
+        parsed = parse_exercise(body)
+        node = exercise_node()
+        self.set_source_info(node)
+        self.register_name(node, self.widget_name())
+        node["title"] = self.arguments[0]
+        node["payload"] = parsed["payload"]
+        task = nodes.container(classes=["lw-task"])
+        self.state.nested_parse(StringList(parsed["task"].splitlines(), self.get_source_info()[0]),
+                                self.content_offset, task)
+        starter = make_cell(parsed["starter"], starter=True)
+        self.set_source_info(starter)
+        node += [task, starter]
+        return [node]
+
+
+def visit_exercise_html(self: HTML5Translator, node: exercise_node) -> None:
+    self.body.append(
+        widget_start("exercise", node, {"data-lw-payload": b64_json(node["payload"])})
+        + element("p", {"class": "lw-title"}, node["title"])
+    )
+
+
+def depart_exercise_html(self: HTML5Translator, node: exercise_node) -> None:
+    self.body.append(
+        element("p", {"class": "lw-status", "role": "status", "aria-live": "polite"})
+        + "</div>\n"
+    )
+
+
+def setup_exercise(app: Sphinx) -> None:
+    app.add_node(
+        exercise_node,
+        html=(visit_exercise_html, depart_exercise_html),
+        **{builder: (skip_node, None) for builder in NON_HTML_BUILDERS},
+    )
+    app.add_directive("exercise", ExerciseDirective)

@@ -1,0 +1,118 @@
+"""The ``live-code`` directive: an editable Python cell whose build-time output is
+embedded (ARCHITECTURE §4, §5 ``cell``/``setup``). The code runs later, page by page,
+in :mod:`live_widgets.page_execution`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.writers.html5 import HTML5Translator
+
+from .markup import element, json_script, start_tag
+from .view_widget import NON_HTML_BUILDERS, skip_node
+from .widget_base import WidgetDirective, WidgetError, widget_start
+
+_EXCEPTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
+
+
+class live_code_cell(nodes.General, nodes.Element):
+    """Attributes: ``code``, ``hidden`` (set-up cell), ``raises`` (expected exception
+    name or ""), ``starter`` (an exercise's starter code: embedded, not run),
+    ``index`` and ``outputs`` (set when the page's cells have run)."""
+
+
+def code_hash(code: str) -> str:
+    """Key for the reader's saved edits: changes whenever the lesson's code changes."""
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()[:16]
+
+
+def empty_outputs() -> dict[str, Any]:
+    return {"stdout": "", "stderr": "", "value": None, "error": None, "figures": []}
+
+
+def make_cell(code: str, *, hidden: bool = False, raises: str = "",
+              starter: bool = False) -> live_code_cell:
+    node = live_code_cell()
+    node["code"] = code
+    node["hidden"] = hidden
+    node["raises"] = raises
+    node["starter"] = starter
+    node["index"] = 0
+    node["outputs"] = empty_outputs()
+    return node
+
+
+def _exception_name(argument: str) -> str:
+    name = (argument or "").strip()
+    if not _EXCEPTION_NAME.match(name):
+        raise ValueError(f'expected an exception name such as ValueError, got "{argument}"')
+    return name
+
+
+class LiveCodeDirective(WidgetDirective):
+    directive_name = "live-code"
+    has_content = True
+    converters_spec = {
+        "name": directives.unchanged_required,
+        "hidden": directives.flag,
+        "raises": _exception_name,
+    }
+    option_spec = {name: directives.unchanged for name in converters_spec}
+
+    @classmethod
+    def converters(cls) -> dict[str, Any]:
+        return dict(cls.converters_spec)
+
+    def build(self) -> list[nodes.Node]:
+        values = self.convert(self.converters())
+        code = "\n".join(self.content)
+        if not code.strip():
+            raise WidgetError("the cell has no code")
+        node = make_cell(code, hidden="hidden" in values, raises=values.get("raises", ""))
+        self.set_source_info(node)
+        if "name" in values or not node["hidden"]:
+            self.register_name(node, self.widget_name())
+        return [node]
+
+
+def cell_html(node: live_code_cell) -> str:
+    """The ``cell``/``setup`` widget; an exercise nests the same markup."""
+    kind = "setup" if node["hidden"] else "cell"
+    outputs = node["outputs"]
+    initial = {"code": node["code"], "hash": code_hash(node["code"]), "outputs": outputs}
+    extra = {"data-lw-index": node["index"], "hidden": node["hidden"]}
+    parts = [widget_start(kind, node, extra), json_script(initial)]
+    if not node["hidden"]:
+        parts.append(start_tag("pre", {"class": "lw-source"})
+                     + element("code", {"class": "language-python"}, node["code"]) + "</pre>")
+        parts.append(start_tag("div", {"class": "lw-output", "aria-live": "polite"}))
+        for key in ("stdout", "stderr", "value", "error"):
+            text = outputs[key] or ""
+            parts.append(element("pre", {"class": f"lw-{key}", "hidden": not text}, text))
+        # plotly draws each build-time figure here from the JSON above
+        parts.extend(
+            element("div", {"class": "lw-figure", "data-lw-figure": number})
+            for number in range(len(outputs["figures"]))
+        )
+        parts.append("</div>")
+    parts.append("</div>\n")
+    return "".join(parts)
+
+
+def visit_live_code_cell_html(self: HTML5Translator, node: live_code_cell) -> None:
+    self.body.append(cell_html(node))
+    raise nodes.SkipNode
+
+
+def setup_live_code(app: Sphinx) -> None:
+    app.add_node(
+        live_code_cell,
+        html=(visit_live_code_cell_html, None),
+        **{builder: (skip_node, None) for builder in NON_HTML_BUILDERS},
+    )
+    app.add_directive("live-code", LiveCodeDirective)

@@ -1,0 +1,96 @@
+"""Run each page's live code at build time, in CPython, through :mod:`cell_runner`.
+
+One namespace per page; hidden set-up cells first, then the other cells in page order,
+exactly as the browser's worker will. An unexpected exception fails the build with the
+cell's file and line and the trimmed traceback; a cell with ``:raises: Name`` must raise
+exactly that. Each exercise's solution must pass its own checks.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from .build_errors import report_error
+from .cell_runner import CELL_FILENAME, Kernel
+from .exercise import exercise_node
+from .live_code import live_code_cell
+
+#: a cell still running after this long at build time is almost certainly a loop bug
+CELL_TIME_LIMIT_SECONDS = 120
+
+
+@contextmanager
+def _time_limit(seconds: int) -> Iterator[None]:
+    # SIGALRM only exists on Unix and in the main thread; elsewhere run without a limit
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"the cell ran longer than {seconds} s at build time")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def page_cells(doctree: nodes.document) -> list[live_code_cell]:
+    """The page's cells in run order: set-up cells, then the rest as written."""
+    cells = list(doctree.findall(live_code_cell))
+    return [c for c in cells if c["hidden"]] + [c for c in cells if not c["hidden"]]
+
+
+def _run_cell(app: Sphinx, kernel: Kernel, cell: live_code_cell) -> None:
+    with _time_limit(CELL_TIME_LIMIT_SECONDS):
+        outputs, failure = kernel.execute(cell["code"], CELL_FILENAME.format(cell["index"]),
+                                          kernel.namespace)
+    cell["outputs"] = outputs
+    expected = cell["raises"]
+    if failure is None and expected:
+        report_error(app.env, f"live-code: the cell should raise {expected} (:raises:) but "
+                              "ran without an error", cell)
+    elif failure is not None and type(failure).__name__ != expected.rsplit(".", 1)[-1]:
+        report_error(app.env, "live-code: the cell raised an error at build time"
+                              + (f" (expected {expected})" if expected else "")
+                              + ":\n" + outputs["error"], cell)
+
+
+def _check_solution(app: Sphinx, kernel: Kernel, exercise: exercise_node) -> None:
+    payload = exercise["payload"]
+    with _time_limit(CELL_TIME_LIMIT_SECONDS):
+        result = kernel.check({"code": payload["solution"], "checks": payload["checks"]})
+    if not result["passed"]:
+        failed = [f"  - {c['name']}: {c['message']}" for c in result["checks"] if not c["passed"]]
+        report_error(app.env, "exercise: the solution does not pass its own checks:\n"
+                              + "\n".join(failed) + ("\n" + result["error"] if result["error"] else ""),
+                     exercise)
+
+
+def run_page(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: execute the page's cells and check its exercises."""
+    widgets = list(doctree.findall(lambda n: isinstance(n, (live_code_cell, exercise_node))))
+    if not widgets:
+        return
+    for index, cell in enumerate(doctree.findall(live_code_cell)):
+        cell["index"] = index
+    kernel = Kernel()
+    for cell in page_cells(doctree):
+        if not cell["starter"]:
+            _run_cell(app, kernel, cell)
+    # exercises see the namespace after all of the page's cells, as a reader would
+    # after running them; their attempts run in a copy, so order between them is moot
+    for exercise in doctree.findall(exercise_node):
+        _check_solution(app, kernel, exercise)
+
+
+def setup_page_execution(app: Sphinx) -> None:
+    app.connect("doctree-read", run_page)

@@ -1,0 +1,203 @@
+"""Chart widgets computed by a gradflow view: the shared node, directive and HTML.
+
+``gradient-flow``, ``path-lengths`` and ``training-race`` differ only in which gradflow
+view they show and in a few options, so each of their modules is a subclass of
+:class:`ViewDirective`. The HTML follows ARCHITECTURE §5 (``view``/``race`` widgets).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.writers.html5 import HTML5Translator
+
+from .build_results import RACE, validate, view_definition
+from .markup import element, fallback_table, json_script, start_tag
+from .view_options import control_list, option_name, setting_converters
+from .widget_base import WidgetDirective, WidgetError, widget_start
+
+
+class view_widget(nodes.General, nodes.Element):
+    """Attributes: ``kind`` (view|race), ``view``, ``initial`` (dict), ``controls``
+    (visible control specs), ``settings``, ``predict``, ``predict_choices``, ``caption``."""
+
+
+def _pipe_list(argument: str) -> list[str]:
+    items = [item.strip() for item in (argument or "").split("|")]
+    if len(items) < 2 or not all(items):
+        raise ValueError("give at least two choices separated by |")
+    return items
+
+
+class ViewDirective(WidgetDirective):
+    """Base for the chart widgets; subclasses set ``view`` and ``directive_name``."""
+
+    view = ""
+    has_content = False
+    #: options every chart widget takes besides the view's settings
+    common_options: dict[str, Callable[[str], Any]] = {
+        "name": directives.unchanged_required,
+        "controls": directives.unchanged,
+        "predict": directives.unchanged_required,
+        "predict-choices": _pipe_list,
+        "caption": directives.unchanged_required,
+    }
+
+    @classmethod
+    def converters(cls) -> dict[str, Callable[[str], Any]]:
+        """Every option and its converter (used by the directive and the lesson checker)."""
+        try:
+            definition = view_definition(cls.view)
+        except (KeyError, AttributeError):
+            # this gradflow has no such view yet: build() reports it where it is used
+            return dict(cls.common_options)
+        return {
+            **setting_converters(definition.controls, definition.defaults),
+            **cls.common_options,
+            "controls": control_list(definition.controls),
+        }
+
+    @classmethod
+    def make_option_spec(cls) -> dict[str, Callable[[str], Any]]:
+        # Options are converted in run() (not by docutils) so every bad value is reported
+        # the same way, with file and line, and counted as a build failure.
+        return {name: directives.unchanged for name in cls.converters()}
+
+    def build(self) -> list[nodes.Node]:
+        try:
+            definition = view_definition(self.view)
+        except (KeyError, AttributeError):
+            raise WidgetError(f"this version of gradflow has no {self.view!r} view") from None
+        converters = self.converters()
+        values = self.convert(converters)
+        settings = {
+            option.replace("-", "_"): value
+            for option, value in values.items()
+            if option not in self.common_options
+        }
+        try:
+            settings = validate(self.view, settings)
+        except ValueError as error:
+            raise WidgetError(str(error)) from None
+        if ("predict" in values) != ("predict-choices" in values):
+            raise WidgetError(":predict: and :predict-choices: must be given together")
+
+        shown = values.get("controls", [c["name"] for c in definition.controls])
+        controls = [c for c in definition.controls if c["name"] in shown]
+        try:
+            result = self.results.view_result(self.view, settings)
+        except (ValueError, ArithmeticError) as error:
+            raise WidgetError(f"gradflow could not compute this view: {error}") from None
+
+        node = view_widget()
+        self.set_source_info(node)
+        self.register_name(node, self.widget_name())
+        node["kind"] = "race" if self.view == RACE else "view"
+        node["view"] = self.view
+        node["settings"] = settings
+        node["controls"] = controls
+        node["predict"] = values.get("predict", "")
+        node["predict_choices"] = values.get("predict-choices", [])
+        node["caption"] = values.get("caption", "")
+        node["initial"] = {**result, "view": self.view, "settings": settings,
+                           "controls": controls}
+        return [node]
+
+
+def _control_html(widget_id: str, control: Mapping[str, Any], value: Any) -> str:
+    name = control["name"]
+    input_id = f"{widget_id}-{option_name(name)}"
+    help_id = f"{input_id}-help" if control.get("help") else None
+    common = {"id": input_id, "name": name, "disabled": True, "aria-describedby": help_id}
+    label = element("label", {"for": input_id}, control.get("label", name))
+    kind = control.get("kind")
+    if kind == "select":
+        options = "".join(
+            element("option", {"value": choice, "selected": str(choice) == str(value)}, text)
+            for choice, text in control.get("choices", [])
+        )
+        field = label + start_tag("select", common) + options + "</select>"
+    elif kind == "checkbox":
+        field = start_tag("input", {"type": "checkbox", **common, "checked": bool(value)}) + label
+    elif kind in ("range", "number"):
+        limits = {key: control.get(key) for key in ("min", "max", "step")}
+        field = label + start_tag("input", {"type": kind, **common, **limits, "value": value})
+        if kind == "range":
+            field += element("output", {"for": input_id, "class": "lw-value-display"}, str(value))
+    else:
+        raise ValueError(f"unknown control kind {kind!r} for {name!r} (ARCHITECTURE §3)")
+    help_text = element("p", {"class": "lw-help", "id": help_id}, control["help"]) if help_id else ""
+    return start_tag("div", {"class": f"lw-control lw-control-{kind}"}) + field + help_text + "</div>"
+
+
+def _predict_html(widget_id: str, prompt: str, choices: list[str]) -> str:
+    radios = "".join(
+        start_tag("div", {"class": "lw-choice"})
+        + start_tag("input", {"type": "radio", "name": f"{widget_id}-predict",
+                              "id": f"{widget_id}-predict-{index}", "value": index})
+        + element("label", {"for": f"{widget_id}-predict-{index}"}, choice)
+        + "</div>"
+        for index, choice in enumerate(choices)
+    )
+    button = element("button", {"type": "button", "class": "lw-predict-show",
+                                "data-lw-action": "show-result"}, "Show the result")
+    return (start_tag("fieldset", {"class": "lw-predict"}) + element("legend", None, prompt)
+            + radios + button + "</fieldset>")
+
+
+def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
+    widget_id = node["ids"][0]
+    initial = node["initial"]
+    parts = [
+        widget_start(node["kind"], node, {"data-lw-view": node["view"]}),
+        json_script(initial),
+    ]
+    if node["controls"]:
+        parts.append(start_tag("form", {"class": "lw-controls",
+                                        "aria-label": "Settings of this chart"}))
+        parts.extend(_control_html(widget_id, c, node["settings"].get(c["name"]))
+                     for c in node["controls"])
+        parts.append("</form>")
+    if node["predict"]:
+        parts.append(_predict_html(widget_id, node["predict"], node["predict_choices"]))
+    parts += [
+        element("p", {"class": "lw-status", "role": "status", "aria-live": "polite"}),
+        element("p", {"class": "lw-readout", "aria-live": "polite"}, initial.get("readout", "")),
+        element("div", {"class": "lw-chart", "role": "img",
+                        "aria-label": initial.get("summary", "")}),
+    ]
+    if node["caption"]:
+        parts.append(element("p", {"class": "lw-caption"}, node["caption"]))
+    parts += [
+        start_tag("details", {"class": "lw-table", "open": True}),
+        element("summary", None, "The numbers behind the chart"),
+        element("p", {"class": "lw-summary"}, initial.get("summary", "")),
+        fallback_table(initial["table"]),
+        "</details></div>\n",
+    ]
+    self.body.append("".join(parts))
+    raise nodes.SkipNode
+
+
+def skip_node(self: Any, node: nodes.Node) -> None:
+    """Non-HTML builders (text, LaTeX, man…) leave the interactive widgets out."""
+    raise nodes.SkipNode
+
+
+NON_HTML_BUILDERS = ("latex", "text", "man", "texinfo")
+
+
+def setup_view_widget(app: Sphinx) -> None:
+    app.add_node(
+        view_widget,
+        html=(visit_view_widget_html, None),
+        **{builder: (skip_node, None) for builder in NON_HTML_BUILDERS},
+    )
+
+
+def register_view_directive(app: Sphinx, directive: type[ViewDirective]) -> None:
+    directive.option_spec = directive.make_option_spec()
+    app.add_directive(directive.directive_name, directive)

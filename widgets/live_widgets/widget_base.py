@@ -1,0 +1,89 @@
+"""What every widget directive shares: its name (element id), error reporting with
+file and line, option conversion, and the outer ``<div class="lw-widget">``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Mapping
+
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+from .build_errors import report_error
+from .build_results import ResultCache
+from .markup import start_tag
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
+CACHE_DIRNAME = "live-widgets-cache"
+
+
+class WidgetError(Exception):
+    """Bad directive input; the message is shown with the directive's file and line."""
+
+
+class WidgetDirective(SphinxDirective):
+    """Base class: subclasses implement :meth:`build` and raise :class:`WidgetError`."""
+
+    #: the directive's name as written by authors (for messages)
+    directive_name = ""
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            return self.build()
+        except WidgetError as error:
+            report_error(self.env, f"{self.directive_name}: {error}",
+                         (self.env.docname, self.lineno))
+            return []
+
+    def build(self) -> list[nodes.Node]:
+        raise NotImplementedError
+
+    @property
+    def results(self) -> ResultCache:
+        return ResultCache(f"{self.env.doctreedir}/{CACHE_DIRNAME}")
+
+    def widget_name(self) -> str:
+        """The ``:name:`` (checked), or a page-unique default such as ``gradient-flow-3``."""
+        name = self.options.get("name")
+        if name is None:
+            return f"{self.directive_name}-{self.env.new_serialno('live-widgets') + 1}"
+        name = name.strip()
+        if not NAME_PATTERN.match(name):
+            raise WidgetError(
+                f':name: "{name}" must start with a lower-case letter and contain only '
+                "lower-case letters, digits and hyphens (it becomes the element id and "
+                "the share-link name)"
+            )
+        return name
+
+    def register_name(self, node: nodes.Element, name: str) -> None:
+        """Make ``name`` the element id and a cross-reference target (duplicates warn)."""
+        node["names"].append(name)
+        self.state.document.note_explicit_target(node, node)
+        if not node["ids"]:
+            node["ids"].append(name)
+
+    def convert(self, converters: Mapping[str, Callable[[str], Any]]) -> dict[str, Any]:
+        """Run each given option through its converter; errors name the option."""
+        values: dict[str, Any] = {}
+        for option, converter in converters.items():
+            if option in self.options:
+                try:
+                    values[option] = converter(self.options[option])
+                except ValueError as error:
+                    raise WidgetError(f":{option}: {error}") from None
+        return values
+
+
+def widget_start(kind: str, node: nodes.Element, extra: Mapping[str, Any] | None = None,
+                 css_class: str = "") -> str:
+    """The outer element of every widget, with the state markers of ARCHITECTURE §5."""
+    attrs: dict[str, Any] = {
+        "class": " ".join(filter(None, ["lw-widget", f"lw-{kind}", css_class])),
+        "data-lw-kind": kind,
+        "id": node["ids"][0] if node["ids"] else None,
+        "data-lw-state": "static",
+        "data-lw-renders": "0",
+    }
+    attrs.update(extra or {})
+    return start_tag("div", attrs)
