@@ -94,11 +94,9 @@ def cell_html(node: live_code_cell) -> str:
         for key in ("stdout", "stderr", "value", "error"):
             text = outputs[key] or ""
             parts.append(element("pre", {"class": f"lw-{key}", "hidden": not text}, text))
-        # plotly draws each build-time figure here from the JSON above
-        parts.extend(
-            element("div", {"class": "lw-figure", "data-lw-figure": number})
-            for number in range(len(outputs["figures"]))
-        )
+        if outputs["figures"]:
+            # plotly draws the build-time figures here, from the JSON above
+            parts.append(element("div", {"class": "lw-figure"}))
         parts.append("</div>")
     parts.append("</div>\n")
     return "".join(parts)

@@ -140,7 +140,7 @@ def depart_question_html(self: HTML5Translator, node: quiz_question) -> None:
     self.body.append(
         element("button", {"type": "button", "class": "lw-check", "data-lw-action": "check"},
                 "Check")
-        + element("p", {"class": "lw-feedback", "aria-live": "polite"})
+        + element("p", {"class": "lw-quiz-feedback", "aria-live": "polite"})
         + "</fieldset>\n"
     )
 
