@@ -4,21 +4,13 @@ console error or asked another origin for anything."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
+from chromium_launch import launch_chromium
 from page_guard import PageGuard
 from site_server import SITE_DIR, SiteServer, site_pages
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Root in a container needs --no-sandbox; the networking flags stop Chromium calling
-# home, which on this closed network would only produce noise and delays.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 DESKTOP = {"width": 1280, "height": 900}
 DEMO_PAGE = "book/demo.html"
 _NOT_BUILT = "site-not-built"
@@ -60,13 +52,11 @@ def site_server():
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does it "
-                    "when run as root)", pytrace=False)
     with sync_playwright() as playwright:
-        # Playwright gives every launch a fresh temporary user-data dir.
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                              args=CHROMIUM_ARGS)
+        try:
+            chromium = launch_chromium(playwright)
+        except FileNotFoundError as error:
+            pytest.fail(str(error), pytrace=False)
         yield chromium
         chromium.close()
 

@@ -83,6 +83,16 @@ def action(scope: Locator, name: str) -> Locator:
     return scope.locator(_ACTION_SELECTOR.format(name))
 
 
+def commit_prediction(widget: Locator) -> None:
+    """Predict-then-run widgets hide the chart until the reader commits a guess."""
+    predict = widget.locator("fieldset.lw-predict")
+    if predict.count() == 0:
+        return
+    predict.locator('input[type="radio"]').first.check()
+    action(widget, "show-result").click()
+    expect(widget.locator(".lw-chart")).to_be_visible()
+
+
 # --- charts -------------------------------------------------------------------------
 
 _READ_TRACES = """el => {

@@ -7,13 +7,16 @@ a page opened under the sub-path must never request anything outside it.
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SITE_DIR = REPO_ROOT / "_build" / "html"
+# LW_SITE_DIR points the tests and the benchmark at another build of the site (a fresh
+# clone's, or a scratch --path-output build) without touching the shared one.
+SITE_DIR = Path(os.environ.get("LW_SITE_DIR") or REPO_ROOT / "_build" / "html")
 SUBPATH = "/deep-revolution/"
 
 # Types that Python's mimetypes table may lack or get wrong on a bare Debian image;

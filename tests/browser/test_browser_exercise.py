@@ -53,7 +53,8 @@ def test_exercise_fails_with_feedback_for_a_wrong_answer(exercise):
     check(exercise, json.loads(starter.first.text_content())["code"])
     expect(exercise).to_have_attribute("data-lw-result", "failed")
     results = feedback(exercise)
-    assert len(results) == len(secret["checks"]), results
+    # One item per check, then possibly one more for an error the code itself raised.
+    assert len(results) >= len(secret["checks"]), results
     assert any(passed == "false" for passed, _text in results), (
         f"no check failed for the starter code: {results}")
     for (passed, text), spec in zip(results, secret["checks"]):

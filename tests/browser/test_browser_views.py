@@ -12,9 +12,9 @@ import pytest
 from gradflow import views
 from playwright.sync_api import Locator, Page, expect
 
-from live_page import (action, another_value, assert_traces_match, initial_data,
-                       plotted_traces, renders, set_control, wait_renders_above,
-                       wait_runtime, wait_state, widgets)
+from live_page import (action, another_value, assert_traces_match, commit_prediction,
+                       initial_data, plotted_traces, renders, set_control,
+                       wait_renders_above, wait_runtime, wait_state, widgets)
 
 # CPython (numpy 2.x here) and Pyodide (numpy 2.0.2) run the same float64 code; the
 # cross-runtime layer pins agreement at this bound, and so does this one.
@@ -29,16 +29,6 @@ def view_widgets(page: Page) -> list[Locator]:
     found = widgets(page, "view")
     assert found.count() > 0, "the demonstration page has no chart widget"
     return [found.nth(index) for index in range(found.count())]
-
-
-def commit_prediction(widget: Locator) -> None:
-    """Predict-then-run widgets hide the chart until the reader commits a guess."""
-    predict = widget.locator("fieldset.lw-predict")
-    if predict.count() == 0:
-        return
-    predict.locator('input[type="radio"]').first.check()
-    action(widget, "show-result").click()
-    expect(widget.locator(".lw-chart")).to_be_visible()
 
 
 @pytest.fixture

@@ -1,0 +1,458 @@
+"""Measure the built site the way a reader feels it, against issue 6's budgets.
+
+Run as a file (builds nothing; needs `make book` first):
+    python build/bench_site.py [--runs 5] [--build-timing] [--json results.json]
+
+It serves _build/html locally, drives headless Chromium through Playwright and prints
+median, min and max over the runs of every figure, with the budget and how it was
+measured. Times come from the browser's own clock (Performance API: paint and element
+timing, performance.now() in the page, time.perf_counter() inside Pyodide); only the
+build times are outside wall clocks, because a build has no browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+# The server, the Chromium launch and the DOM helpers are the browser tests' own, so
+# the benchmark measures exactly the site the tests check.
+sys.path.insert(0, str(ROOT / "tests" / "browser"))
+sys.path.insert(0, str(ROOT / "widgets"))
+
+from playwright.sync_api import BrowserContext, Locator, Page, Request, sync_playwright  # noqa: E402
+
+from chromium_launch import launch_chromium  # noqa: E402
+from live_page import (WORKER_KINDS, commit_prediction, initial_data, output_text,  # noqa: E402
+                       run_cell, top_level_cells, wait_runtime, wait_state)
+from site_server import SiteServer, site_pages  # noqa: E402
+
+MB = 1_000_000
+PYODIDE_PATH = "/_static/pyodide/"
+LATENCY_CHANGES = 20  # control changes per run and configuration
+# Types a static host such as GitHub Pages sends gzip-compressed.
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".svg", ".py", ".txt", ".map"}
+
+# Runs before any page script: records when the lesson text is painted (Element Timing
+# on the first heading and paragraph, tagged as the parser inserts them) and when the
+# first widget and the runtime become ready (performance.now(), the page's own clock).
+INSTRUMENT = r"""
+(() => {
+  const bench = window.__bench = {text: {}, firstWidgetReady: null, runtimeReady: null};
+  const workerKinds = new Set(%s);
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) bench.text[e.identifier] = e.renderTime || e.loadTime;
+  }).observe({type: 'element', buffered: true});
+  const tag = () => {
+    const h1 = document.querySelector('main h1, article h1');
+    const p = [...document.querySelectorAll('article p, main p')]
+                .find(el => el.textContent.trim().length > 40 && !el.closest('.lw-widget'));
+    if (h1 && !h1.hasAttribute('elementtiming')) h1.setAttribute('elementtiming', 'heading');
+    if (p && !p.hasAttribute('elementtiming')) p.setAttribute('elementtiming', 'paragraph');
+  };
+  new MutationObserver(records => {
+    tag();
+    const now = performance.now();
+    for (const r of records) {
+      if (r.type !== 'attributes') continue;
+      const el = r.target;
+      if (r.attributeName === 'data-lw-runtime' && el.dataset.lwRuntime === 'ready'
+          && bench.runtimeReady === null) bench.runtimeReady = now;
+      if (r.attributeName === 'data-lw-state' && el.dataset.lwState === 'ready'
+          && workerKinds.has(el.dataset.lwKind) && bench.firstWidgetReady === null)
+        bench.firstWidgetReady = now;
+    }
+  }).observe(document, {subtree: true, childList: true, attributes: true,
+                        attributeFilter: ['data-lw-state', 'data-lw-runtime']});
+})();
+""" % json.dumps(list(WORKER_KINDS))
+
+# One timed control change: from dispatching the change to the frame after the widget
+# counts a redraw (the chart's DOM is updated by then; that frame paints it).
+CHANGE_AND_TIME = """([el, name, value]) => new Promise((resolve, reject) => {
+    const field = el.querySelector(`form.lw-controls [name="${name}"]`);
+    const before = Number(el.dataset.lwRenders || 0);
+    const timer = setTimeout(() => reject(new Error('no redraw within 60 s')), 60000);
+    const observer = new MutationObserver(() => {
+        if (Number(el.dataset.lwRenders || 0) <= before) return;
+        observer.disconnect();
+        requestAnimationFrame(() => { clearTimeout(timer); resolve(performance.now() - start); });
+    });
+    observer.observe(el, {attributes: true, attributeFilter: ['data-lw-renders']});
+    const start = performance.now();
+    field.value = String(value);
+    field.dispatchEvent(new Event('input', {bubbles: true}));
+    field.dispatchEvent(new Event('change', {bubbles: true}));
+})"""
+
+# Timed inside Pyodide by Python's own clock, in the site's worker, through a code cell.
+PYODIDE_TIMING = """import json, time
+from gradflow import simulate, figures
+simulate()  # the first call pays for imports; the figure is about steady state
+def timed(fn, repeats):
+    out = []
+    for _ in range(repeats):
+        start = time.perf_counter(); fn(); out.append(time.perf_counter() - start)
+    return out
+print(json.dumps({"simulate": timed(simulate, %d),
+                  "depth1000": timed(lambda: figures.gradient_figure(
+                      [simulate(depth=1000, activation="sigmoid")]), 3)}))"""
+
+BUDGETS = {
+    "lesson text readable": (0.5, "s"),
+    "first widget interactive, cold cache": (3.0, "s"),
+    "first widget interactive, warm cache": (1.5, "s"),
+    "control change to chart, defaults, p95": (100, "ms"),
+    "transfer before interaction, per lesson": (1.5, "MB"),
+    "Pyodide / CPython, default simulate": (4.0, "x"),
+    "full build": (180, "s"),
+    "rebuild with nothing changed": (30, "s"),
+}
+
+
+@dataclass
+class Figure:
+    name: str
+    unit: str
+    how: str
+    samples: list[float] = field(default_factory=list)
+    note: str = ""
+
+    def add(self, value: float | None) -> None:
+        if value is not None:
+            self.samples.append(value)
+
+
+class Results:
+    def __init__(self) -> None:
+        self.figures: dict[str, Figure] = {}
+
+    def figure(self, name: str, unit: str, how: str) -> Figure:
+        if name not in self.figures:
+            self.figures[name] = Figure(name, unit, how)
+        return self.figures[name]
+
+    def rows(self) -> list[dict]:
+        rows = []
+        for f in self.figures.values():
+            row = {"figure": f.name, "unit": f.unit, "n": len(f.samples), "how": f.how,
+                   "note": f.note}
+            if f.samples:
+                row.update(median=statistics.median(f.samples), min=min(f.samples),
+                           max=max(f.samples))
+            budget = next((b for key, b in BUDGETS.items() if f.name.startswith(key)), None)
+            if budget and f.samples:
+                limit, unit = budget
+                row["budget"] = f"{limit:g} {unit}"
+                row["met"] = row["median"] <= limit
+            rows.append(row)
+        return rows
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+# --- one visit ------------------------------------------------------------------------
+
+@dataclass
+class Visit:
+    fcp: float | None
+    text: float | None
+    first_widget: float | None
+    runtime: float | None
+
+
+def visit(context: BrowserContext, url: str) -> tuple[Page, Visit]:
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    has_live = page.locator(", ".join(
+        f'.lw-widget[data-lw-kind="{k}"]' for k in WORKER_KINDS)).count() > 0
+    if has_live:
+        wait_runtime(page)
+        page.wait_for_function("() => window.__bench.firstWidgetReady !== null",
+                               timeout=120_000)
+    page.wait_for_function("() => 'paragraph' in window.__bench.text "
+                           "|| !document.querySelector('[elementtiming=paragraph]')")
+    data = page.evaluate("""() => ({
+        fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+        text: window.__bench.text, first: window.__bench.firstWidgetReady,
+        runtime: window.__bench.runtimeReady})""")
+    painted = [t for t in data["text"].values() if t]
+    return page, Visit(
+        fcp=_seconds(data["fcp"]), text=_seconds(max(painted)) if painted else None,
+        first_widget=_seconds(data["first"]), runtime=_seconds(data["runtime"]))
+
+
+def _seconds(milliseconds: float | None) -> float | None:
+    return None if milliseconds is None else milliseconds / 1000
+
+
+def wait_for_service_worker(page: Page) -> None:
+    """Let the service worker finish installing so the warm visit can use its cache."""
+    page.evaluate("""() => !navigator.serviceWorker ? null : Promise.race([
+        navigator.serviceWorker.ready, new Promise(r => setTimeout(r, 15000))])""")
+
+
+def transferred_bytes(requests: list[Request], site_dir: Path) -> dict[str, float]:
+    raw = {"page": 0, "pyodide": 0}
+    gzipped = {"page": 0, "pyodide": 0}
+    for request in requests:
+        response = request.response()
+        if response is None:
+            continue
+        sizes = request.sizes()
+        part = "pyodide" if PYODIDE_PATH in request.url else "page"
+        raw[part] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        gzipped[part] += _gzip_size(request.url, site_dir, sizes["responseBodySize"]) \
+            + sizes["responseHeadersSize"]
+    return {"page": raw["page"], "total": raw["page"] + raw["pyodide"],
+            "page_gzip": gzipped["page"], "total_gzip": gzipped["page"] + gzipped["pyodide"]}
+
+
+def _gzip_size(url: str, site_dir: Path, body: int) -> int:
+    """What a gzip-compressing static host would send for this file's body."""
+    path = urlsplit(url).path
+    local = site_dir / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
+    if local.suffix not in COMPRESSIBLE or not local.is_file():
+        return body
+    return len(gzip.compress(local.read_bytes(), compresslevel=6))
+
+
+# --- control latency --------------------------------------------------------------------
+
+def latency_widget(page: Page) -> tuple[Locator, dict] | None:
+    """The page's first chart widget with a depth control (what lessons vary most)."""
+    views = page.locator('.lw-widget[data-lw-kind="view"]')
+    for index in range(views.count()):
+        widget = views.nth(index)
+        initial = initial_data(widget)
+        spec = next((c for c in initial["controls"] if c["name"] == "depth"), None)
+        if spec:
+            return widget, spec
+    return None
+
+
+def control_latencies(widget: Locator, spec: dict, depth: int) -> list[float]:
+    """Alternate depth between `depth` and its neighbour; milliseconds per redraw."""
+    wait_state(widget, "ready")
+    commit_prediction(widget)
+    neighbour = depth - 1 if depth - 1 >= spec["min"] else depth + 1
+    handle = widget.element_handle()
+    if int(widget.locator('[name="depth"]').first.input_value()) != depth:
+        widget.page.evaluate(CHANGE_AND_TIME, [handle, "depth", depth])
+    times = []
+    for index in range(LATENCY_CHANGES):
+        value = neighbour if index % 2 == 0 else depth
+        times.append(widget.page.evaluate(CHANGE_AND_TIME, [handle, "depth", value]))
+    return times
+
+
+# --- the benchmark ----------------------------------------------------------------------
+
+def bench_lessons(context_factory, server: SiteServer, lessons: list[str], runs: int,
+                  results: Results) -> None:
+    fcp = results.figure("first contentful paint (all lessons)", "s",
+                         "PerformanceObserver 'paint', cold cache")
+    for run in range(runs):
+        for lesson in lessons:
+            context = context_factory()
+            requests: list[Request] = []
+            context.on("requestfinished", requests.append)
+            page, cold = visit(context, server.url(lesson))
+            fcp.add(cold.fcp)
+            results.figure(f"lesson text readable: {lesson}", "s",
+                           "Element Timing of the first heading and paragraph").add(cold.text)
+            sizes = transferred_bytes(requests, server.site_dir)
+            results.figure(f"transfer before interaction, per lesson: {lesson}", "MB",
+                           "requests before any input, Pyodide files excluded, as served "
+                           "(no compression)").add(sizes["page"] / MB)
+            results.figure(f"  same, gzip as GitHub Pages sends it: {lesson}", "MB",
+                           "estimated: text files gzip -6").add(sizes["page_gzip"] / MB)
+            if cold.first_widget is None:
+                results.figure(f"first widget interactive: {lesson}", "s",
+                               "").note = "no live widget on this page"
+                context.close()
+                continue
+            results.figure(f"total transfer once Pyodide loaded: {lesson}", "MB",
+                           "all requests until the runtime is ready, as served").add(
+                sizes["total"] / MB)
+            results.figure(f"first widget interactive, cold cache: {lesson}", "s",
+                           "navigation start to first widget data-lw-state=ready, "
+                           "fresh context").add(cold.first_widget)
+            wait_for_service_worker(page)
+            page.close()
+            page, warm = visit(context, server.url(lesson))
+            results.figure(f"first widget interactive, warm cache: {lesson}", "s",
+                           "same, second visit (HTTP cache + service worker)").add(
+                warm.first_widget)
+            found = latency_widget(page)
+            if found:
+                widget, spec = found
+                default_depth = initial_data(widget)["settings"]["depth"]
+                times = control_latencies(widget, spec, default_depth)
+                how = (f"{LATENCY_CHANGES} depth changes per run around the default "
+                       f"({default_depth}), dispatch to the frame after the redraw")
+                results.figure(f"control change to chart, defaults, p50: {lesson}", "ms",
+                               how).add(percentile(times, 0.5))
+                results.figure(f"control change to chart, defaults, p95: {lesson}", "ms",
+                               how).add(percentile(times, 0.95))
+            context.close()
+        print(f"bench_site: lesson run {run + 1}/{runs} done", file=sys.stderr)
+
+
+def bench_demo(context_factory, server: SiteServer, runs: int, results: Results) -> None:
+    """Depth 200 latency and the Pyodide/CPython ratio, on the demonstration page."""
+    for _ in range(runs):
+        context = context_factory()
+        page, _visit = visit(context, server.url("book/demo.html"))
+        found = latency_widget(page)
+        if found:
+            widget, spec = found
+            times = control_latencies(widget, spec, min(200, spec["max"]))
+            how = f"{LATENCY_CHANGES} changes per run between depth 200 and 199"
+            results.figure("control change to chart at depth 200, p50", "ms", how).add(
+                percentile(times, 0.5))
+            results.figure("control change to chart at depth 200, p95", "ms", how).add(
+                percentile(times, 0.95))
+        cell = top_level_cells(page).first
+        wait_state(cell, "ready")
+        run_cell(cell, PYODIDE_TIMING % 1)
+        timings = json.loads(output_text(cell, "stdout").strip().splitlines()[-1])
+        results.figure("gradflow simulate() defaults in Pyodide", "ms",
+                       "time.perf_counter() inside the site's worker (a code cell)").add(
+            timings["simulate"][0] * 1000)
+        for seconds in timings["depth1000"]:
+            results.figure("depth 1000 compute in Pyodide (simulate + figure)", "ms",
+                           "in the worker via a code cell: the widget's depth control "
+                           "stops at 200, so no redraw at 1000 exists").add(seconds * 1000)
+        context.close()
+
+
+def bench_cpython(runs: int, results: Results) -> None:
+    from gradflow import figures, simulate
+
+    simulate()
+    for _ in range(max(runs, 5)):
+        start = time.perf_counter()
+        simulate()
+        results.figure("gradflow simulate() defaults in CPython", "ms",
+                       "time.perf_counter(), this process").add(
+            (time.perf_counter() - start) * 1000)
+    for _ in range(3):
+        start = time.perf_counter()
+        figures.gradient_figure([simulate(depth=1000, activation="sigmoid")])
+        results.figure("depth 1000 compute in CPython (simulate + figure)", "ms",
+                       "time.perf_counter(), this process").add(
+            (time.perf_counter() - start) * 1000)
+
+
+def add_ratio(results: Results) -> None:
+    pyodide = results.figures.get("gradflow simulate() defaults in Pyodide")
+    cpython = results.figures.get("gradflow simulate() defaults in CPython")
+    if pyodide and cpython and pyodide.samples and cpython.samples:
+        base = statistics.median(cpython.samples)
+        ratio = results.figure("Pyodide / CPython, default simulate", "x",
+                               "each Pyodide run over the CPython median")
+        for sample in pyodide.samples:
+            ratio.add(sample / base)
+
+
+def bench_build(runs: int, results: Results) -> None:
+    """Full build and no-change rebuild, into a scratch folder (the site stays as is)."""
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as scratch:
+        base = [str(jupyter_book), "build", ".", "--builder", "html", "-W", "--keep-going",
+                "--path-output", scratch]
+        how = ("wall clock around `jupyter-book build . -W --keep-going` (the flags of "
+               "build/build_book.py) into a scratch --path-output")
+        for _ in range(runs):
+            for name, extra in (("full build", ["--all"]),
+                                ("rebuild with nothing changed", [])):
+                start = time.monotonic()
+                done = subprocess.run(base + extra, cwd=ROOT, capture_output=True, text=True)
+                seconds = time.monotonic() - start
+                figure = results.figure(name, "s", how)
+                if done.returncode != 0:
+                    figure.note = f"build failed: {done.stderr.strip().splitlines()[-1:]}"
+                    return
+                figure.add(seconds)
+
+
+def print_table(rows: list[dict]) -> None:
+    header = f"{'figure':<70} {'median':>9} {'min':>9} {'max':>9} {'n':>3}  {'budget':<9} met"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        if "median" in row:
+            numbers = f"{row['median']:>9.3f} {row['min']:>9.3f} {row['max']:>9.3f}"
+        else:
+            numbers = f"{'-':>9} {'-':>9} {'-':>9}"
+        met = "" if "met" not in row else ("yes" if row["met"] else "NO")
+        label = f"{row['figure']} [{row['unit']}]"
+        print(f"{label[:70]:<70} {numbers} {row['n']:>3}  {row.get('budget', ''):<9} {met}")
+    print("\nHow each figure was measured:")
+    for how in dict.fromkeys(f"{r['figure'].split(':')[0].strip()}: {r['how']}"
+                             + (f" ({r['note']})" if r["note"] else "") for r in rows):
+        print(f"  - {how}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs of each figure (>= 5)")
+    parser.add_argument("--build-timing", action="store_true",
+                        help="also time a full build and a no-change rebuild (slow)")
+    parser.add_argument("--build-runs", type=int, default=1,
+                        help="builds to time with --build-timing (each takes minutes)")
+    parser.add_argument("--lessons", nargs="*", help="lesson pages (default: all)")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    args = parser.parse_args(argv)
+    if args.runs < 5:
+        parser.error("--runs must be at least 5 (issue 6 asks for five runs of each)")
+    results = Results()
+    try:
+        server = SiteServer()
+    except FileNotFoundError as error:
+        print(f"bench_site: {error}", file=sys.stderr)
+        return 1
+    lessons = args.lessons or [p for p in site_pages(server.site_dir)
+                               if p.startswith("lessons/")]
+    with server, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+
+        def context_factory() -> BrowserContext:
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_init_script(INSTRUMENT)
+            return context
+
+        bench_lessons(context_factory, server, lessons, args.runs, results)
+        bench_demo(context_factory, server, args.runs, results)
+        browser.close()
+    bench_cpython(args.runs, results)
+    add_ratio(results)
+    if args.build_timing:
+        bench_build(args.build_runs, results)
+    else:
+        for name in ("full build", "rebuild with nothing changed"):
+            results.figure(name, "s", "not measured").note = "run with --build-timing"
+    rows = results.rows()
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
