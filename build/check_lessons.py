@@ -187,6 +187,8 @@ def parse_page(path: Path, text: str | None = None, *, line_offset: int = 0,
                 _scan_exercise_task(page, directive, md)
         elif token.type == "inline":
             _scan_inline(page, token, start)
+        elif token.type == "html_block":
+            _scan_html(page, token.content, start)
     return page
 
 
@@ -198,8 +200,20 @@ def _scan_inline(page: Page, token, line: int) -> None:
             page.roles.append(Role(child.meta["name"], child.content, line))
         elif child.type == "link_open":
             page.links.append(Link(child.attrs.get("href", ""), line))
+        elif child.type == "html_inline":
+            _scan_html(page, child.content, line)
         elif child.type == "text":
             line += child.content.count("\n")
+
+
+HTML_HREF = re.compile(r"""<a\s[^>]*?href=["']([^"']*)["']""", re.IGNORECASE)
+
+
+def _scan_html(page: Page, html: str, line: int) -> None:
+    """Raw ``<a href>`` links: MyST would treat a Markdown link to a built file (a share
+    link to ``page.html#widget?...``, or ``_static/...``) as a missing cross-reference."""
+    for match in HTML_HREF.finditer(html):
+        page.links.append(Link(match.group(1), line + html.count("\n", 0, match.start())))
 
 
 def _scan_exercise_task(page: Page, directive: Directive, md) -> None:
@@ -291,7 +305,10 @@ class _RecordingApp:
 
 
 def extension_registry(root: Path) -> _RecordingApp:
-    sys.path.insert(0, str(root / "widgets")) if str(root / "widgets") not in sys.path else None
+    """Import the book's own ``widgets/live_widgets`` and record what it registers."""
+    widgets = str(root / "widgets")
+    if widgets not in sys.path:
+        sys.path.insert(0, widgets)
     import live_widgets
     app = _RecordingApp()
     live_widgets.setup(app)
@@ -333,20 +350,18 @@ def check_structure(page: Page, registry: _RecordingApp) -> list[Problem]:
     return problems
 
 
-def _count_questions(directive: Directive) -> int:
-    try:
-        data = yaml.safe_load(directive.body)
-    except yaml.YAMLError:
-        return 0
-    return len(data) if isinstance(data, list) else 0
-
-
 def check_directive_options(page: Page, registry: _RecordingApp) -> list[Problem]:
-    """Validate each live_widgets directive exactly as MyST will: its option spec, then the
-    settings of the view it shows."""
-    from myst_parser.parsers.directives import parse_directive_text
+    """Validate each live_widgets directive as the build will: MyST's parse against the
+    option spec, the directive's own converters, then gradflow's view settings or the
+    quiz/exercise body parsers of the extension."""
     from docutils.parsers.rst.states import MarkupError
+    from myst_parser.parsers.directives import parse_directive_text
+    from live_widgets.widget_base import NAME_PATTERN, WidgetError
     problems: list[Problem] = []
+
+    def report(line: int, message: str) -> None:
+        problems.append(Problem(page.path, line, f"{{{d.name}}}: {message}"))
+
     for d in page.directives:
         cls = registry.directives.get(d.name)
         if cls is None:
@@ -354,17 +369,41 @@ def check_directive_options(page: Page, registry: _RecordingApp) -> list[Problem
         try:
             result = parse_directive_text(cls, d.argument, d.raw_content, line=d.line)
         except MarkupError as error:
-            problems.append(Problem(page.path, d.line, f"{{{d.name}}}: {error}"))
+            report(d.line, str(error))
             continue
         for warning in result.warnings:
-            problems.append(Problem(page.path, d.line, f"{{{d.name}}}: {warning.msg}"))
+            report(d.line, warning.msg)
+        name = d.options.get("name")
+        if name is not None and not NAME_PATTERN.match(name.strip()):
+            report(d.line, f':name: "{name}" must start with a lower-case letter and contain '
+                           "only lower-case letters, digits and hyphens")
         if is_view_directive(cls):
-            problems += _check_view_settings(page.path, d, cls)
-        elif d.name == "quiz":
-            problems += check_quiz(page.path, d)
-        elif d.name == "exercise":
-            problems += _check_exercise_shape(page.path, d)
+            for message in view_settings(cls, d.options)[1]:
+                report(d.line, message)
+            continue
+        for message in convert_options(cls, d.options)[1]:
+            report(d.line, message)
+        try:
+            if d.name == "quiz":
+                problems.extend(_check_quiz(page.path, d))
+            elif d.name == "exercise":
+                from live_widgets.exercise import parse_exercise
+                parse_exercise(_yaml_body(d))
+        except WidgetError as error:
+            report(d.line, str(error))
     return problems
+
+
+def convert_options(cls, options: dict[str, str]) -> tuple[dict, list[str]]:
+    """Each option through the directive's own converter; errors name the option."""
+    values, errors = {}, []
+    for option, converter in cls.converters().items():
+        if option in options:
+            try:
+                values[option] = converter(options[option])
+            except ValueError as error:
+                errors.append(f":{option}: {error}")
+    return values, errors
 
 
 def is_view_directive(cls) -> bool:
@@ -376,62 +415,47 @@ def view_settings(cls, options: dict[str, str]) -> tuple[dict, list[str]]:
     """Convert a chart widget's options with the directive's own converters and check the
     view's settings with gradflow, as the build does. Returns (settings, error messages)."""
     from live_widgets.build_results import validate
-    errors, values = [], {}
-    for option, converter in cls.converters().items():
-        if option in options:
-            try:
-                values[option] = converter(options[option])
-            except ValueError as error:
-                errors.append(f":{option}: {error}")
+    values, errors = convert_options(cls, options)
     settings = {option.replace("-", "_"): value for option, value in values.items()
                 if option not in cls.common_options}
     try:
         settings = validate(cls.view, settings)
     except ValueError as error:
         errors.append(str(error))
+    except Exception as error:      # a fault of gradflow itself, still shown where it hit
+        errors.append(f"gradflow could not check the settings: {type(error).__name__}: {error}")
     if ("predict" in options) != ("predict-choices" in options):
         errors.append(":predict: and :predict-choices: must be given together")
     return settings, errors
 
 
-def _check_view_settings(path: Path, d: Directive, cls) -> list[Problem]:
-    _, errors = view_settings(cls, d.options)
-    return [Problem(path, d.line, f"{{{d.name}}}: {error}") for error in errors]
+def _yaml_body(d: Directive):
+    from live_widgets.yaml_body import load_body
+    return load_body(d.body.splitlines(), d.name)[0]
 
 
-def check_quiz(path: Path, d: Directive) -> list[Problem]:
-    try:
-        questions = yaml.safe_load(d.body)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = d.body_line + (mark.line if mark else 0)
-        return [Problem(path, line, f"{{quiz}}: not valid YAML: {error}")]
-    if not isinstance(questions, list):
+def _check_quiz(path: Path, d: Directive) -> list[Problem]:
+    """Each question through the extension's own parser, reported at its line."""
+    from live_widgets.quiz import parse_question
+    from live_widgets.widget_base import WidgetError
+    body = _yaml_body(d)
+    if not isinstance(body, list) or not body:
         return [Problem(path, d.line, "{quiz}: the body must be a YAML list of questions")]
     problems = []
-    for number, q in enumerate(questions, 1):
-        where = _item_line(d, number)
-        if not isinstance(q, dict) or "question" not in q:
-            problems.append(Problem(path, where, f"{{quiz}} question {number}: needs 'question'"))
-            continue
-        if "choices" in q:
-            choices, answer = q.get("choices"), q.get("answer")
-            if not isinstance(choices, list) or len(choices) < 2:
-                problems.append(Problem(path, where, f"{{quiz}} question {number}: "
-                                                     "'choices' must list at least two answers"))
-            elif not isinstance(answer, int) or not 0 <= answer < len(choices):
-                problems.append(Problem(path, where, f"{{quiz}} question {number}: 'answer' "
-                                        f"must be an index from 0 to {len(choices) - 1}"))
-        elif "number" in q:
-            if not isinstance(q["number"], (int, float)):
-                problems.append(Problem(path, where, f"{{quiz}} question {number}: "
-                                                     "'number' must be a number"))
-        else:
-            problems.append(Problem(path, where, f"{{quiz}} question {number}: needs "
-                                                 "'choices' and 'answer', or 'number'"))
-        if not q.get("explain"):
-            problems.append(Problem(path, where, f"{{quiz}} question {number}: needs 'explain'"))
+    for number, item in enumerate(body, 1):
+        try:
+            parse_question(item, number)
+        except WidgetError as error:
+            problems.append(Problem(path, _item_line(d, number), f"{{quiz}}: {error}"))
     return problems
+
+
+def _count_questions(directive: Directive) -> int:
+    try:
+        data = yaml.safe_load(directive.body)
+    except yaml.YAMLError:
+        return 0
+    return len(data) if isinstance(data, list) else 0
 
 
 def _item_line(d: Directive, number: int) -> int:
@@ -447,56 +471,53 @@ def _exercise_data(d: Directive) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _check_exercise_shape(path: Path, d: Directive) -> list[Problem]:
-    data = _exercise_data(d)
-    if data is None:
-        return [Problem(path, d.body_line, "{exercise}: the body must be a YAML mapping "
-                                           "with task, starter, checks, hints, solution")]
-    missing = [key for key in ("task", "starter", "checks", "solution") if not data.get(key)]
-    if missing:
-        return [Problem(path, d.line, f"{{exercise}}: missing {', '.join(missing)}")]
-    return []
-
-
 # ------------------------------------------------------------------ running the code
 
 
-# Runs in a fresh CPython per page: the page's cells share one namespace, as in the
-# browser's worker, and nothing leaks between pages or into the checker.
+# Runs in a fresh CPython per page with the extension's own Kernel, in the build's order:
+# hidden cells, the other cells as written, then each exercise's solution (and starter)
+# against its checks in the namespace the cells left. Nothing leaks between pages.
 _DRIVER = textwrap.dedent("""
     import json, sys
-    from live_widgets import cell_runner
     from live_widgets.build_results import evaluate_expression
+    from live_widgets.cell_runner import CELL_FILENAME, Kernel
+    from live_widgets.computed import split_expression
     from live_widgets.number_format import format_number
+    kernel = Kernel()
     replies = []
-    for request in json.load(sys.stdin):
+    for job in json.load(sys.stdin):
         try:
-            if request["type"] == "computed":
-                expression, bar, spec = request["code"].rpartition("|")
-                if not bar:
-                    expression, spec = spec, ""
-                format_number(evaluate_expression(expression.strip()), spec.strip())
-                replies.append({"error": None})
+            if job["type"] == "cell":
+                outputs, failure = kernel.execute(job["code"], CELL_FILENAME.format(job["index"]),
+                                                  kernel.namespace)
+                replies.append({"error": outputs["error"],
+                                "raised": type(failure).__name__ if failure else None})
+            elif job["type"] == "check":
+                replies.append(kernel.check(job))
             else:
-                replies.append(cell_runner.dispatch(request))
+                expression, spec = split_expression(job["code"])
+                format_number(evaluate_expression(expression), spec)
+                replies.append({"error": None})
         except Exception as error:
-            replies.append({"error": f"{type(error).__name__}: {error}", "passed": False})
+            replies.append({"error": f"{type(error).__name__}: {error}", "passed": False,
+                            "raised": type(error).__name__})
     json.dump(replies, sys.stdout)
 """)
 
 
 def check_code(page: Page, root: Path) -> list[Problem]:
     """Run the page's cells, exercise checks and computed roles in one fresh CPython
-    process (one namespace per page, hidden cells first, like the browser's worker)."""
+    process (one namespace per page, as in the browser's worker and the build)."""
     cells = [d for d in page.directives if d.name == "live-code"]
-    cells.sort(key=lambda d: "hidden" not in d.options)     # stable: hidden first
+    ordered = [d for d in cells if "hidden" in d.options] + \
+              [d for d in cells if "hidden" not in d.options]
     jobs: list[tuple[dict, str, int, object]] = []
-    for d in cells:
-        jobs.append(({"type": "run", "code": d.body, "cellId": d.options.get("name", "")},
+    for d in ordered:
+        jobs.append(({"type": "cell", "code": d.body, "index": cells.index(d)},
                      "cell", d.line, d))
     for d in page.directives:
         data = _exercise_data(d) if d.name == "exercise" else None
-        if data and data.get("checks") and data.get("solution"):
+        if data and isinstance(data.get("checks"), list) and data.get("solution"):
             checks = [{"name": c.get("name", ""), "code": c.get("code", "")}
                       for c in data["checks"] if isinstance(c, dict)]
             jobs.append(({"type": "check", "code": data["solution"], "checks": checks},
@@ -509,12 +530,12 @@ def check_code(page: Page, root: Path) -> list[Problem]:
             jobs.append(({"type": "computed", "code": role.text}, "computed", role.line, role))
     if not jobs:
         return []
-    env_path = str(root / "widgets")
     try:
         completed = subprocess.run(
             [sys.executable, "-c", _DRIVER], input=json.dumps([job[0] for job in jobs]),
             capture_output=True, text=True, timeout=CELL_TIMEOUT_SECONDS, cwd=root,
-            env={"PYTHONPATH": env_path, "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"})
+            env={"PYTHONPATH": str(root / "widgets"), "PATH": os.environ.get("PATH", ""),
+                 "HOME": os.environ.get("HOME", "/tmp")})
     except subprocess.TimeoutExpired:
         return [Problem(page.path, jobs[0][2],
                         f"the page's code did not finish within {CELL_TIMEOUT_SECONDS} s")]
@@ -533,19 +554,23 @@ def check_code(page: Page, root: Path) -> list[Problem]:
 def _code_problem(kind: str, source, reply: dict) -> str | None:
     error = (reply.get("error") or "").strip()
     if kind == "cell":
-        expected = source.options.get("raises")
-        if expected:
-            if expected not in error:
-                return (f"{{live-code}} is marked ':raises: {expected}' but "
-                        + (f"raised {_last_line(error)}" if error else "ran without error"))
-            return None
-        return f"{{live-code}} fails in CPython: {_last_line(error)}" if error else None
+        expected = source.options.get("raises", "").strip()
+        raised = reply.get("raised")
+        if expected and raised is None:
+            return f"{{live-code}} should raise {expected} (:raises:) but ran without an error"
+        if raised and raised != expected.rsplit(".", 1)[-1]:
+            return (f"{{live-code}} fails in CPython"
+                    + (f" (expected {expected})" if expected else "") + f": {_last_line(error)}")
+        return None
     if kind == "computed":
         return f"{{computed}}`{source.text}` fails: {error}" if error else None
-    failed = [c for c in reply.get("checks", []) if not c.get("passed")]
-    if kind == "solution" and (not reply.get("passed") or error):
-        names = ", ".join(repr(c.get("name")) for c in failed) or _last_line(error)
-        return f"{{exercise}}: the solution fails its checks: {names}"
+    if kind == "solution" and not reply.get("passed"):
+        failed = [f"{c.get('name')!r}: {c.get('message')}" for c in reply.get("checks", [])
+                  if not c.get("passed")]
+        detail = "; ".join(failed) if failed else _last_line(error)
+        if error and failed:
+            detail = _last_line(error)
+        return f"{{exercise}}: the solution does not pass its own checks: {detail}"
     if kind == "starter" and reply.get("passed"):
         return "{exercise}: the starter code already passes every check"
     return None
@@ -610,6 +635,15 @@ def _link_problem(href: str, page: Page, book: Book, labels: dict[str, Path],
     if not target:
         return None if fragment.lower() in labels else f"link '#{fragment}': no such label"
     resolved = (page.path.parent / target).resolve()
+    static = book.root / "_static"
+    if resolved.is_relative_to(static):
+        # _static/ exists only in the built site: the build copies the assembled runtime
+        # (_build/site-assets) there. Check it when the assets have been assembled.
+        assets = book.root / "_build" / "site-assets"
+        built = assets / resolved.relative_to(static)
+        if assets.is_dir() and not built.exists():
+            return f"link '{href}': no {built.relative_to(book.root)} in the assembled assets"
+        return None
     if target.endswith(".html"):
         source = resolved.with_suffix(".md")
         if source not in book.pages:
@@ -700,6 +734,7 @@ def main(argv: list[str] | None = None) -> int:
         print(problem.format(root))
     book = load_book(root)
     checked = len(only) if only else len(book.pages)
+    sys.stdout.flush()
     print(f"{len(problems)} problem(s) in {checked} page(s)", file=sys.stderr)
     return 1 if problems else 0
 
