@@ -1,0 +1,75 @@
+"""Drive pyodide_session.mjs from pytest: one Node.js process, many Python snippets."""
+
+import json
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+PYODIDE_DIR = REPO / "_build" / "site-assets" / "pyodide"
+START_TIMEOUT_SECONDS = 120
+RUN_TIMEOUT_SECONDS = 600
+
+
+class PyodideError(AssertionError):
+    """Python code failed inside Pyodide; the message carries its traceback."""
+
+
+class PyodideSession:
+    def __init__(self, mounts: dict[Path, str] | None = None):
+        missing = [name for name in ("pyodide.mjs", "pyodide-lock.json")
+                   if not (PYODIDE_DIR / name).is_file()]
+        if missing:
+            raise RuntimeError(f"{PYODIDE_DIR} lacks {missing}: run `make assets` first")
+        node = shutil.which("node")
+        if node is None:
+            raise RuntimeError("node not found on PATH: the Pyodide tests need Node.js 20")
+        command = [node, str(HERE / "pyodide_session.mjs"), str(PYODIDE_DIR)]
+        for host_dir, mount_point in (mounts or {}).items():
+            command += [str(host_dir), mount_point]
+        # stderr is inherited: Pyodide's own messages show up in pytest's captured output.
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, text=True)
+        self._next_id = 0
+        self.ready = self._read_message(START_TIMEOUT_SECONDS)
+        if self.ready.get("type") != "ready":
+            raise RuntimeError(f"Pyodide did not start: {self.ready}")
+
+    def _read_message(self, timeout: float) -> dict:
+        # readline blocks; a watchdog ends a hung Node process so the test fails instead.
+        timer = threading.Timer(timeout, self._process.kill)
+        timer.start()
+        try:
+            line = self._process.stdout.readline()
+        finally:
+            timer.cancel()
+        if not line:
+            raise RuntimeError(f"the Pyodide process ended (exit code {self._process.poll()}) "
+                               f"or gave no answer within {timeout} s")
+        return json.loads(line)
+
+    def run(self, code: str) -> str:
+        """Run `code` in the session's Python namespace; return its last expression (a str)."""
+        self._next_id += 1
+        self._process.stdin.write(json.dumps({"id": self._next_id, "code": code}) + "\n")
+        self._process.stdin.flush()
+        reply = self._read_message(RUN_TIMEOUT_SECONDS)
+        assert reply.get("id") == self._next_id, f"out-of-order reply {reply}"
+        if not reply["ok"]:
+            raise PyodideError(f"Python failed inside Pyodide:\n{reply['error']}\n"
+                               f"stdout:\n{reply['stdout']}")
+        return reply["value"]
+
+    def run_json(self, code: str):
+        return json.loads(self.run(code))
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.stdin.close()
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()

@@ -1,0 +1,81 @@
+"""The same configurations, computed by gradflow in CPython (build time) and in Pyodide
+(the browser), must give the same numbers: the build-time charts are what a reader sees
+before Pyodide loads, and the live redraw must not jump.
+
+Tolerance: relative 1e-9. The two numpy builds may sum matrix products in different orders
+(OpenBLAS here, no BLAS in Pyodide), which differs in the last bits (~1e-16) and grows at
+most roughly linearly with depth; 1e-9 leaves a wide margin for that while still catching
+any real difference (a changed seed, dtype, or formula shifts values by far more).
+Measured here: at most 2e-13 in every case except the chaotic ones (see CHAOTIC in
+cross_runtime_cases.py), where perturbations grow exponentially with depth; those are held
+to relative 1e-6 (measured 3e-8), still far below what a chart or a two-digit readout shows.
+"""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+import cross_runtime_cases
+
+RTOL = 1e-9
+RTOL_CHAOTIC = 1e-6
+CASES_SOURCE = (Path(__file__).parent / "cross_runtime_cases.py").read_text()
+
+
+def assert_same(cpython, pyodide, where="result", rtol=RTOL):
+    """Compare two JSON values: numbers within `rtol`, everything else exactly."""
+    if isinstance(cpython, bool) or isinstance(pyodide, bool):
+        assert cpython is pyodide, f"{where}: {cpython!r} (CPython) != {pyodide!r} (Pyodide)"
+    elif isinstance(cpython, (int, float)) and isinstance(pyodide, (int, float)):
+        assert math.isclose(cpython, pyodide, rel_tol=rtol, abs_tol=0.0), (
+            f"{where}: {cpython!r} (CPython) != {pyodide!r} (Pyodide), "
+            f"relative difference {abs(cpython - pyodide) / max(abs(cpython), abs(pyodide)):.2e}")
+    elif isinstance(cpython, dict) and isinstance(pyodide, dict):
+        assert cpython.keys() == pyodide.keys(), f"{where}: keys differ"
+        for key in cpython:
+            assert_same(cpython[key], pyodide[key], f"{where}.{key}", rtol)
+    elif isinstance(cpython, list) and isinstance(pyodide, list):
+        assert len(cpython) == len(pyodide), f"{where}: lengths {len(cpython)} != {len(pyodide)}"
+        for index, (left, right) in enumerate(zip(cpython, pyodide)):
+            assert_same(left, right, f"{where}[{index}]", rtol)
+    else:
+        assert cpython == pyodide, f"{where}: {cpython!r} (CPython) != {pyodide!r} (Pyodide)"
+
+
+def test_assert_same_catches_a_difference_beyond_the_tolerance():
+    assert_same({"a": [1.0, "NaN"]}, {"a": [1.0 + 1e-12, "NaN"]})
+    with pytest.raises(AssertionError, match=r"result\.a\[0\]"):
+        assert_same({"a": [1.0]}, {"a": [1.0 + 1e-6]})
+    with pytest.raises(AssertionError):
+        assert_same({"flags": {"nan": [3]}}, {"flags": {"nan": []}})
+
+
+@pytest.fixture(scope="module")
+def pyodide_cases(pyodide):
+    pyodide.run(CASES_SOURCE + "\n'defined'")
+    return lambda part: json.loads(pyodide.run(f"as_json({part!r})"))
+
+
+@pytest.mark.parametrize("part", ["simulations", "views", "training"])
+def test_cpython_and_pyodide_agree(part, pyodide_cases):
+    cpython = json.loads(cross_runtime_cases.as_json(part))
+    pyodide = pyodide_cases(part)
+    # Same simulator on both sides (the wheel is built from the same source)...
+    assert cpython["gradflow"] == pyodide["gradflow"]
+    assert cpython["value"], f"no {part} were computed"
+    # ...and the same numbers.
+    if part == "simulations":
+        for index, config in enumerate(cross_runtime_cases.SIMULATIONS):
+            rtol = RTOL_CHAOTIC if config in cross_runtime_cases.CHAOTIC else RTOL
+            assert_same(cpython["value"][index], pyodide["value"][index],
+                        f"simulate({config})", rtol)
+    else:
+        assert_same(cpython["value"], pyodide["value"], part)
+
+
+def test_the_chaotic_cases_are_among_the_simulations():
+    # A CHAOTIC entry that matched no simulation would loosen nothing and hide a typo.
+    for config in cross_runtime_cases.CHAOTIC:
+        assert config in cross_runtime_cases.SIMULATIONS
