@@ -1,35 +1,10 @@
 """Fixtures for the Pyodide-in-Node tests: one Pyodide session for the whole layer, loaded
 from _build/site-assets/pyodide/ exactly as the site ships it."""
 
-import importlib.metadata
-import shutil
-from pathlib import Path
-
 import pytest
 
-from pyodide_node import REPO, PyodideSession
-
-# Pure-Python distributions that let pytest run inside Pyodide (test tools only: the site
-# never ships them). Not hypothesis: it now carries a compiled extension, so tests marked
-# for Pyodide must not use it.
-PYTEST_IN_PYODIDE = ("pytest", "pluggy", "iniconfig", "packaging", "pygments")
-TEST_ENV_MOUNT = "/test-env"
-UNIT_TESTS_MOUNT = "/repo/tests/unit"
-
-
-def stage_pure_python(distributions, target: Path) -> None:
-    """Copy the installed files of `distributions` (with their dist-info, which pytest's
-    plugin discovery reads) into `target`; refuse anything compiled."""
-    for name in distributions:
-        for file in importlib.metadata.distribution(name).files or []:
-            if file.parts[0] == ".." or "__pycache__" in file.parts:
-                continue  # console scripts and bytecode of this machine's CPython
-            if file.suffix in (".so", ".pyd"):
-                raise RuntimeError(f"{name} is not pure Python ({file}): it cannot run in "
-                                   "Pyodide")
-            destination = target / file
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(file.locate(), destination)
+from pyodide_node import (PYTEST_IN_PYODIDE, REPO, TEST_ENV_MOUNT, UNIT_TESTS_MOUNT,
+                          PyodideSession, stage_pure_python)
 
 
 @pytest.fixture(scope="session")

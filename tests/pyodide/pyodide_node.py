@@ -1,5 +1,6 @@
 """Drive pyodide_session.mjs from pytest: one Node.js process, many Python snippets."""
 
+import importlib.metadata
 import json
 import shutil
 import subprocess
@@ -11,6 +12,28 @@ REPO = HERE.parents[1]
 PYODIDE_DIR = REPO / "_build" / "site-assets" / "pyodide"
 START_TIMEOUT_SECONDS = 120
 RUN_TIMEOUT_SECONDS = 600
+
+# Pure-Python distributions that let pytest run inside Pyodide (test tools only: the site
+# never ships them). Not hypothesis: it now carries a compiled extension, so tests marked
+# for Pyodide must not use it.
+PYTEST_IN_PYODIDE = ("pytest", "pluggy", "iniconfig", "packaging", "pygments")
+TEST_ENV_MOUNT = "/test-env"
+UNIT_TESTS_MOUNT = "/repo/tests/unit"
+
+
+def stage_pure_python(distributions, target: Path) -> None:
+    """Copy the installed files of `distributions` (with their dist-info, which pytest's
+    plugin discovery reads) into `target`; refuse anything compiled."""
+    for name in distributions:
+        for file in importlib.metadata.distribution(name).files or []:
+            if file.parts[0] == ".." or "__pycache__" in file.parts:
+                continue  # console scripts and bytecode of this machine's CPython
+            if file.suffix in (".so", ".pyd"):
+                raise RuntimeError(f"{name} is not pure Python ({file}): it cannot run in "
+                                   "Pyodide")
+            destination = target / file
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(file.locate(), destination)
 
 
 class PyodideError(AssertionError):

@@ -5,8 +5,7 @@ import json
 import subprocess
 import sys
 
-from conftest import TEST_ENV_MOUNT, UNIT_TESTS_MOUNT
-from pyodide_node import REPO
+from pyodide_node import REPO, TEST_ENV_MOUNT, UNIT_TESTS_MOUNT
 
 MARKER = "pyodide"
 
