@@ -39,6 +39,7 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -213,7 +214,8 @@ def _scan_html(page: Page, html: str, line: int) -> None:
     """Raw ``<a href>`` links: MyST would treat a Markdown link to a built file (a share
     link to ``page.html#widget?...``, or ``_static/...``) as a missing cross-reference."""
     for match in HTML_HREF.finditer(html):
-        page.links.append(Link(match.group(1), line + html.count("\n", 0, match.start())))
+        page.links.append(Link(unescape(match.group(1)),
+                               line + html.count("\n", 0, match.start())))
 
 
 def _scan_exercise_task(page: Page, directive: Directive, md) -> None:
@@ -657,9 +659,12 @@ def _link_problem(href: str, page: Page, book: Book, labels: dict[str, Path],
             # A share link overrides the widget's own options, setting by setting.
             options = dict(widget.options)
             for setting, value in parse_qsl(query, keep_blank_values=True):
+                # Links use setting names (batch_norm), as the controls' name= does.
                 option = setting.replace("_", "-")
-                if option in cls.common_options or option not in cls.converters():
-                    return f"share link '{href}': '{setting}' is not a setting of {{{widget.name}}}"
+                if "-" in setting or option in cls.common_options \
+                        or option not in cls.converters():
+                    return (f"share link '{href}': '{setting}' is not a setting of "
+                            f"{{{widget.name}}} (links use setting names such as batch_norm)")
                 options[option] = value
             errors = view_settings(cls, options)[1]
             if errors:
