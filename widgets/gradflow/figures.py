@@ -149,3 +149,62 @@ def gradient_figure(results, log_y: bool = True, theory: bool = True) -> dict:
     title = f"Gradient size at each layer ({depth} layers)"
     y_title = "Gradient size (top layer = 1)" + (", log scale" if log_y else "")
     return {"data": data, "layout": _layout(title, "Layer (1 = nearest the input)", y_title, log_y, notes)}
+
+
+def loss_figure(results, log_y: bool = True, steps: int | None = None) -> dict:
+    """Training loss against step, one line per TrainingResult (or Trainer-like object with
+    .config and .losses). steps fixes the x axis length so a race in progress does not
+    rescale as it grows. Log scale by default: the losses the lesson compares differ by
+    orders of magnitude near the end.
+    """
+    if not isinstance(results, (list, tuple)):
+        results = [results]
+    if not results:
+        raise ValueError("loss_figure needs at least one training result, got none")
+    floor = log_floor([r.losses for r in results])
+    data, notes = [], []
+    for i, r in enumerate(results):
+        colour, dash, symbol = SERIES_STYLES[i % len(SERIES_STYLES)]
+        ys, floored = _plottable(r.losses, log_y, floor)
+        name = f"{r.config.label()} network"
+        data.append({
+            "type": "scatter", "mode": "lines", "name": name,
+            "x": list(range(1, len(ys) + 1)), "y": ys,
+            "line": {"color": colour, "dash": dash, "width": 2},
+            "hovertemplate": "step %{x}: loss %{y:.3g}<extra>" + name + "</extra>",
+        })
+        if floored:
+            notes.append(f"{name}: loss exactly 0 at {len(floored)} step(s), drawn on the floor")
+        if any(v is not None and not math.isfinite(v) for v in r.losses):
+            notes.append(f"{name}: training diverged (loss not finite)")
+    layout = _layout("Training loss", "Training step", "Training loss" + (", log scale" if log_y else ""),
+                     log_y, notes)
+    total = steps or max((len(r.losses) for r in results), default=1)
+    layout["xaxis"]["range"] = [0, max(total, 1)]
+    return {"data": data, "layout": layout}
+
+
+def path_figure(distribution, share=None) -> dict:
+    """Bars: share of the 2^n paths with each length (PathLengths). If share (a
+    PathGradientShare) is given, a line with markers: share of the gradient carried by the
+    paths of each length."""
+    data = [{
+        "type": "bar", "name": "Share of paths",
+        "x": list(distribution.lengths), "y": list(distribution.fractions),
+        "marker": {"color": OKABE_ITO["sky_blue"], "line": {"color": OKABE_ITO["blue"], "width": 1}},
+        "hovertemplate": "length %{x}: %{y:.3g} of all paths<extra></extra>",
+    }]
+    if share is not None:
+        ys, _ = _plottable(share.shares, False, 0.0)
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": "Share of gradient",
+            "x": list(share.lengths), "y": ys,
+            "line": {"color": OKABE_ITO["vermillion"], "dash": "dash", "width": 2},
+            "marker": {"color": OKABE_ITO["vermillion"], "symbol": "diamond", "size": 6},
+            "hovertemplate": "length %{x}: %{y:.3g} of the gradient<extra></extra>",
+        })
+    n = distribution.blocks
+    layout = _layout(f"Path lengths through {n} residual blocks",
+                     "Path length (residual branches passed)", "Share", False, [])
+    layout["bargap"] = 0.05
+    return {"data": data, "layout": layout}

@@ -27,6 +27,11 @@ def affine_backward(dout, cache):
     return dout @ w.T, x.T @ dout, dout.sum(axis=0)
 
 
+def affine_backward_input(dout, cache):
+    """dx only, for dout: (..., B, M) -> (..., B, D): several gradients through one layer."""
+    return dout @ cache[1].T
+
+
 def batchnorm_forward(x, gamma, beta):
     """Normalise each unit over the batch, then scale and shift.
 
@@ -44,11 +49,18 @@ def batchnorm_backward(dout, cache):
     Every example's output depends on the whole batch through the mean and variance, hence
     the two batch sums: dx = inv_std/B * (B*dxhat - sum(dxhat) - xhat*sum(dxhat*xhat)).
     """
-    xhat, inv_std, gamma = cache
-    n = dout.shape[0]
-    dxhat = dout * gamma
-    dx = (inv_std / n) * (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0))
+    dx = _batchnorm_backward_input(dout, cache)
+    xhat = cache[0]
     return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+
+
+def _batchnorm_backward_input(dout, cache):
+    """dx of batch norm for dout: (..., B, D); the batch is axis -2."""
+    xhat, inv_std, gamma = cache
+    n = dout.shape[-2]
+    dxhat = dout * gamma
+    return (inv_std / n) * (n * dxhat - dxhat.sum(axis=-2, keepdims=True)
+                            - xhat * (dxhat * xhat).sum(axis=-2, keepdims=True))
 
 
 def activation_forward(z, name):
@@ -91,3 +103,18 @@ def dense_backward(dout, cache):
         dz, grads["gamma"], grads["beta"] = batchnorm_backward(dz, cache["bn"])
     dx, grads["W"], grads["b"] = affine_backward(dz, cache["affine"])
     return dx, grads
+
+
+def dense_backward_input(dout, cache):
+    """dx only, for a stack of gradients dout: (..., B, M) -> (..., B, D).
+
+    The same chain rule as dense_backward without the parameter gradients, so many
+    incoming gradients can pass through the layer in one go (used to split the gradient
+    by path length).
+    """
+    dz = dout
+    if cache["act"] is not None:
+        dz = activation_backward(dz, cache["act"])
+    if cache["bn"] is not None:
+        dz = _batchnorm_backward_input(dz, cache["bn"])
+    return affine_backward_input(dz, cache["affine"])

@@ -16,7 +16,7 @@ import numpy as np
 from . import activations
 from .config import StackConfig
 from .init import init_weights
-from .layers import dense_backward, dense_forward
+from .layers import dense_backward, dense_backward_input, dense_forward
 from .serialize import decode_floats, to_jsonable
 
 
@@ -78,6 +78,14 @@ def branch_backward(dout, caches, config):
     for i in reversed(range(len(caches))):
         d, grads[i] = dense_backward(d, caches[i])
     return d, grads
+
+
+def branch_backward_input(dout, caches, config):
+    """branch_backward without parameter gradients, for dout: (..., B, D)."""
+    d = config.branch_scale * dout if config.residual else dout
+    for cache in reversed(caches):
+        d = dense_backward_input(d, cache)
+    return d
 
 
 def block_backward(dout, caches, config):

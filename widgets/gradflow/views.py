@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from .config import (ACTIVATIONS, INITS, STD_RANGE, SEED_RANGE, check_bool, check_choice,
                      check_float, check_int)
-from .figures import gradient_figure
+from .figures import gradient_figure, loss_figure, path_figure
+from .paths import path_gradient_share, path_length_distribution
 from .stack import simulate
+from .training import TrainConfig, Trainer
 from .text import format_number
 
 ACTIVATION_LABELS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "linear": "Linear (none)"}
@@ -213,8 +215,157 @@ VIEWS = {
 }
 
 
+# ---------------------------------------------------------------- paths view
+
+PATH_CONTROLS = [
+    range_control("blocks", "Residual blocks", 1, 100, 1, "How many residual blocks the stack has."),
+    checkbox_control("gradient", "Show share of gradient",
+                     "Also split a random stack's gradient by path length."),
+    number_control("branch_scale", "Branch strength", 0.0, 2.0, 0.05,
+                   "How strongly each branch acts (its output is multiplied by this)."),
+    number_control("seed", "Random seed", SEED_RANGE[0], 10_000, 1, "Change it to draw other random weights."),
+]
+PATH_DEFAULTS = {"blocks": 54, "gradient": False, "branch_scale": 0.5, "seed": 0}
+# The stack whose gradient is split: ReLU branches of two layers with He initialisation,
+# the residual block of He et al. (2015) without batch norm.
+PATH_STACK = dict(width=16, batch=32, activation="relu", init="he", branch_layers=2, residual=True)
+
+
+def _percent(x: float) -> str:
+    return f"{100 * x:.3g} %"
+
+
+def compute_paths(settings: dict) -> dict:
+    n = settings["blocks"]
+    distribution = path_length_distribution(n)
+    share = None
+    if settings["gradient"]:
+        share = path_gradient_share(depth=n, branch_scale=settings["branch_scale"],
+                                    seed=settings["seed"], **PATH_STACK)
+    most = max(range(n + 1), key=lambda k: distribution.fractions[k])
+    readout = (f"{n} blocks give 2{str(n).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))} "
+               f"paths; the most common length is {most} ({_percent(distribution.fractions[most])} of paths).")
+    summary = (f"Bar chart of the share of the 2^{n} paths through {n} residual blocks that pass "
+               f"through each number of branches, from 0 to {n}: a binomial distribution "
+               f"peaking at {most}.")
+    columns = ["Path length", "Number of paths", "Share of paths"]
+    if share is not None:
+        cumulative, median = 0.0, n
+        for k, s in enumerate(share.shares):
+            cumulative += s
+            if cumulative >= 0.5:
+                median = k
+                break
+        readout += (f" With branch strength {settings['branch_scale']:g}, half of the gradient "
+                    f"comes from paths through at most {median} branches.")
+        summary += (f" A dashed line shows the share of the gradient each length carries in a "
+                    f"random {n}-block ReLU stack with branch strength {settings['branch_scale']:g}: "
+                    f"half of it comes from paths through at most {median} branches.")
+        columns.append("Share of gradient")
+    rows = []
+    for k in distribution.lengths:
+        row = [k, str(distribution.counts[k]), _percent(distribution.fractions[k])]
+        if share is not None:
+            row.append(_percent(share.shares[k]))
+        rows.append(row)
+    caption = f"Paths through {n} residual blocks, by length (number of branches passed)."
+    return {"figure": path_figure(distribution, share), "readout": readout, "summary": summary,
+            "table": {"caption": caption, "columns": columns, "rows": rows}}
+
+
+VIEWS["paths"] = View("paths", PATH_CONTROLS, PATH_DEFAULTS, compute_paths)
+
+
+# ---------------------------------------------------------------- training race
+
+
+class TrainingRace:
+    """Three networks trained side by side on the same data: a shallow plain one, a deep
+    plain one and a deep residual one (zero-initialised two-layer branches), all with the
+    lesson's recipe (TrainConfig defaults). advance(n) trains each for n more steps and
+    returns what the widget shows, so the browser can redraw and cancel between chunks.
+    """
+
+    controls = [
+        range_control("shallow_depth", "Shallow network depth", 1, 10, 1,
+                      "Layers in the shallow plain network."),
+        range_control("deep_depth", "Deep network depth", 2, 40, 1,
+                      "Layers in the deep plain network and residual blocks in the residual one."),
+        range_control("steps", "Training steps", 50, 500, 50, "How many steps each network trains."),
+        number_control("seed", "Random seed", SEED_RANGE[0], 10_000, 1,
+                       "Change it for other random data and starting weights."),
+    ]
+    defaults = {"shallow_depth": 4, "deep_depth": 20, "steps": 300, "seed": 0}
+
+    def __init__(self, settings: dict | None = None):
+        self.settings = s = _validate_race(settings or {})
+        common = dict(steps=s["steps"], seed=s["seed"])
+        self.trainers = [
+            Trainer(TrainConfig(depth=s["shallow_depth"], **common)),
+            Trainer(TrainConfig(depth=s["deep_depth"], **common)),
+            Trainer(TrainConfig(depth=s["deep_depth"], residual=True, zero_init_branch=True, **common)),
+        ]
+
+    @property
+    def step(self) -> int:
+        return min(t.step_count for t in self.trainers)
+
+    @property
+    def done(self) -> bool:
+        return all(t.done for t in self.trainers)
+
+    def advance(self, n_steps: int) -> dict:
+        """Train every network n_steps more (fewer at the end) and return the view dict
+        plus "step", "steps" and "done"."""
+        for trainer in self.trainers:
+            trainer.advance(n_steps)
+        return self.view()
+
+    def view(self) -> dict:
+        steps = self.settings["steps"]
+        names = [f"{t.config.label()}" for t in self.trainers]
+        last = [t.losses[-1] if t.losses else None for t in self.trainers]
+        figure = loss_figure(self.trainers, log_y=True, steps=steps)
+        if self.step == 0:
+            readout = "Not started: press Run to train the three networks."
+        else:
+            parts = [f"{format_number(l)} ({n})" for l, n in zip(last, names)]
+            readout = f"Step {self.step} of {steps}: training loss " + ", ".join(parts) + "."
+        summary = (f"Chart of training loss against step, log scale, for {names[0]}, {names[1]} "
+                   f"and {names[2]} networks on the two-spirals data.")
+        if self.step > 0 and all(l is not None and l > 0 for l in last):
+            summary += (f" At step {self.step} the {names[1]} network's loss is "
+                        f"{format_number(last[1] / last[0])} times the {names[0]} network's, "
+                        f"and the {names[2]} network's is {format_number(last[2] / last[0])} times it.")
+        for t, n in zip(self.trainers, names):
+            if t.diverged_at is not None:
+                summary += f" The {n} network diverged at step {t.diverged_at}."
+        rows = []
+        for t, n in zip(self.trainers, names):
+            rows.append([n, format_number(t.losses[-1], 3) if t.losses else "–",
+                         _percent(t.accuracies[-1]) if t.accuracies else "–"])
+        table = {"caption": f"Training loss and training accuracy after {self.step} of {steps} steps.",
+                 "columns": ["Network", "Training loss", "Training accuracy"], "rows": rows}
+        return {"figure": figure, "readout": readout, "summary": summary, "table": table,
+                "step": self.step, "steps": steps, "done": self.done}
+
+
 def validate_settings(view_name: str, settings: dict) -> dict:
-    """Settings for view_name with defaults filled in; ValueError names the bad setting."""
+    """Settings for a view ("gradient", "paths" or "race") with defaults filled in.
+
+    Raises ValueError naming the setting, the value and what is allowed, e.g.
+    "depth must be from 1 to 200, got 0".
+    """
+    if view_name == "race":
+        return _validate_race(settings)
     if view_name not in VIEWS:
-        raise ValueError(f"unknown view {view_name!r}; allowed: {', '.join(VIEWS)}")
+        raise ValueError(f"unknown view {view_name!r}; allowed: {', '.join(VIEWS)}, race")
     return VIEWS[view_name].validate(settings)
+
+
+def _validate_race(settings: dict) -> dict:
+    s = validate_controls(TrainingRace.controls, TrainingRace.defaults, settings, "the training race")
+    if s["shallow_depth"] >= s["deep_depth"]:
+        raise ValueError(f"shallow_depth ({s['shallow_depth']}) must be smaller than "
+                         f"deep_depth ({s['deep_depth']})")
+    return s
