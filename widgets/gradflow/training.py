@@ -47,8 +47,8 @@ class TrainConfig:
     The defaults are the lesson's set-up, the recipe of early 2015 that He et al. used for
     their plain networks: ReLU, He initialisation, batch normalisation, SGD with momentum.
     depth counts the width x width layers (or residual blocks) between the input and output
-    layers. batch examples per step (batch = n_points trains on the whole set every step,
-    so the recorded loss is the exact training loss). optimizer "sgd" (with momentum) or
+    layers. batch: examples per step; None (the default) uses the whole training set every
+    step, so the recorded loss is the exact training loss. optimizer "sgd" (with momentum) or
     "adam". clip > 0 caps the gradient's norm; warmup > 0 ramps the learning rate up over
     that many steps.
     """
@@ -70,7 +70,7 @@ class TrainConfig:
     warmup: int = 0
     steps: int = 300
     n_points: int = 200
-    batch: int = 200
+    batch: int | None = None
     noise: float = 0.05
     seed: int = 0
 
@@ -93,7 +93,8 @@ class TrainConfig:
         set_(self, "warmup", check_int("warmup", self.warmup, 0, STEPS_RANGE[1]))
         set_(self, "steps", check_int("steps", self.steps, *STEPS_RANGE))
         set_(self, "n_points", check_int("n_points", self.n_points, *N_POINTS_RANGE))
-        set_(self, "batch", check_int("batch", self.batch, 2 if self.batch_norm else 1, self.n_points))
+        if self.batch is not None:  # None: the whole training set every step
+            set_(self, "batch", check_int("batch", self.batch, 2 if self.batch_norm else 1, self.n_points))
         set_(self, "noise", check_float("noise", self.noise, *NOISE_RANGE))
         set_(self, "seed", check_int("seed", self.seed, *SEED_RANGE))
         check_work(self.work(), MAX_TRAIN_WORK, "This training run",
@@ -104,7 +105,10 @@ class TrainConfig:
         """Estimated work: weights per example x batch x steps."""
         per_block = self.branch_layers if self.residual else 1
         weights = self.depth * per_block * self.width**2 + 4 * self.width
-        return weights * self.batch * self.steps
+        return weights * self.examples_per_step() * self.steps
+
+    def examples_per_step(self) -> int:
+        return self.n_points if self.batch is None else self.batch
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -145,8 +149,8 @@ def clip_by_global_norm(grad: np.ndarray, max_norm: float) -> np.ndarray:
 
 @dataclass
 class TrainingResult:
-    """losses[i]: training loss at step i+1 (the whole set when batch = n_points, else that
-    step's mini-batch). final_loss / final_accuracy: on the whole training set after the
+    """losses[i]: training loss at step i+1 (of the whole set when batch is None or
+    n_points, else of that step's mini-batch). final_loss / final_accuracy: on the whole training set after the
     last step. diverged_at: first step whose loss was not finite (training stops there)."""
 
     config: TrainConfig
@@ -262,11 +266,12 @@ class Trainer:
 
     def _next_batch(self):
         c = self.config
-        if c.batch == c.n_points:
+        batch = c.examples_per_step()
+        if batch == c.n_points:
             return self.x, self.y
-        if self._order.size < c.batch:  # a new pass over the data in a new random order
+        if self._order.size < batch:  # a new pass over the data in a new random order
             self._order = self._rng.permutation(c.n_points)
-        chosen, self._order = self._order[:c.batch], self._order[c.batch:]
+        chosen, self._order = self._order[:batch], self._order[batch:]
         return self.x[chosen], self.y[chosen]
 
     def advance(self, n_steps: int) -> list[float]:

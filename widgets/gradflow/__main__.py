@@ -1,0 +1,7 @@
+"""python -m gradflow ... (see gradflow.cli)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

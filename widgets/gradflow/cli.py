@@ -1,0 +1,204 @@
+"""Command line: explore the simulator from a terminal.
+
+    python -m gradflow simulate --depth 30 --activation sigmoid
+    python -m gradflow simulate --depth 30 --residual --zero-init-branch --json
+    python -m gradflow train --depth 20 --residual --zero-init-branch
+    python -m gradflow paths --blocks 54 --gradient
+
+Bad values give a one-line error and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+
+from .config import ACTIVATIONS, INITS, StackConfig
+from .paths import path_gradient_share, path_length_distribution
+from .stack import simulate
+from .text import format_number
+from .training import OPTIMIZERS, TrainConfig, Trainer
+
+HELP = {  # one source for the option help of both configs
+    "depth": "number of layers (residual blocks when --residual)",
+    "width": "units per layer",
+    "batch": "examples per batch (train: default the whole training set)",
+    "activation": "activation function",
+    "init": "weight initialisation: normal (with --std), xavier, he or orthogonal",
+    "std": "standard deviation of the weights for --init normal",
+    "residual": "add a skip connection around every layer: h + branch_scale * F(h)",
+    "branch_layers": "layers in each residual branch F (1 or 2)",
+    "branch_scale": "factor on each residual branch's output",
+    "zero_init_branch": "start each residual branch's last layer at zero (identity at the start)",
+    "batch_norm": "normalise each layer over the batch before the activation",
+    "seed": "random seed (same seed, same numbers)",
+    "optimizer": "sgd (with momentum) or adam",
+    "learning_rate": "step size of the optimiser",
+    "momentum": "momentum of sgd",
+    "clip": "cap the gradient norm at this value (0 = no cap)",
+    "warmup": "steps over which the learning rate rises from 0 (0 = none)",
+    "steps": "training steps",
+    "n_points": "points in the two-spirals training set",
+    "noise": "standard deviation of the noise added to the spirals",
+}
+CHOICES = {"activation": ACTIVATIONS, "init": INITS, "optimizer": OPTIMIZERS}
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is a single line (the full usage is one --help away)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _add_config_options(parser, config_type, defaults_from=None):
+    """One option per field of a config dataclass, --like-this, with its default shown."""
+    defaults = config_type()
+    for f in dataclasses.fields(config_type):
+        default = getattr(defaults, f.name)
+        flag = "--" + f.name.replace("_", "-")
+        help_ = f"{HELP[f.name]} (default: {default})"
+        if isinstance(default, bool):
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=default, help=help_)
+        elif f.name in CHOICES:
+            parser.add_argument(flag, choices=CHOICES[f.name], default=default, help=help_)
+        else:
+            kind = int if f.name == "batch" else type(default)  # TrainConfig.batch defaults to None
+            parser.add_argument(flag, type=kind, default=default, metavar="N", help=help_)
+
+
+def _config_from(args, config_type):
+    return config_type(**{f.name: getattr(args, f.name) for f in dataclasses.fields(config_type)})
+
+
+def _table(columns, rows) -> str:
+    cells = [[str(c) for c in columns]] + [[str(v) for v in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    lines = ["  ".join(v.rjust(w) for v, w in zip(row, widths)) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _settings_line(config) -> str:
+    return ", ".join(f"{k}={v}" for k, v in config.to_dict().items())
+
+
+def run_simulate(args) -> str:
+    result = simulate(_config_from(args, StackConfig))
+    if args.json:
+        return json.dumps(result.to_dict(), indent=1)
+    rows = []
+    for i, layer in enumerate(result.layers):
+        rows.append([layer, format_number(result.activation_grad_norms[i], 3),
+                     format_number(result.weight_grad_norms[i], 3),
+                     f"{result.activation_mean[i]:.3g}", f"{result.activation_std[i]:.3g}",
+                     f"{result.saturated_fraction[i]:.0%}", f"{result.dead_fraction[i]:.0%}"])
+    flags = "; ".join(f"{k}: layers {v}" for k, v in result.flags.items() if v) or "none"
+    return "\n".join([
+        f"Stack: {_settings_line(result.config)}",
+        _table(["layer", "grad |dL/dh|", "grad |dL/dW|", "mean h", "std h", "saturated", "dead"],
+               rows[::-1]),  # top layer first: the order backpropagation visits them
+        f"Layer 1 receives {format_number(result.first_to_last_ratio, 3)} of the gradient at "
+        f"layer {result.config.depth}.",
+        f"Exact zeros / infinities / NaN: {flags}",
+    ])
+
+
+def run_train(args) -> str:
+    trainer = Trainer(_config_from(args, TrainConfig))
+    every = args.every or max(1, trainer.config.steps // 10)
+    rows = []
+    while not trainer.done:
+        trainer.advance(every)
+        rows.append([trainer.step_count, format_number(trainer.losses[-1], 3),
+                     f"{trainer.accuracies[-1]:.0%}"])
+    result = trainer.result()
+    if args.json:
+        return json.dumps(result.to_dict(), indent=1)
+    lines = [f"Network: {_settings_line(result.config)}",
+             _table(["step", "training loss", "training accuracy"], rows),
+             f"Final training loss {format_number(result.final_loss, 3)}, training accuracy "
+             f"{result.final_accuracy:.0%} ({result.config.label()} network)."]
+    if result.diverged_at is not None:
+        lines.append(f"Training diverged at step {result.diverged_at} (loss not finite).")
+    return "\n".join(lines)
+
+
+def run_paths(args) -> str:
+    distribution = path_length_distribution(args.blocks)
+    share = None
+    if args.gradient:
+        share = path_gradient_share(depth=args.blocks, width=args.width, batch=args.batch,
+                                    activation=args.activation, init=args.init,
+                                    branch_layers=args.branch_layers,
+                                    branch_scale=args.branch_scale, seed=args.seed)
+    if args.json:
+        data = {"distribution": distribution.to_dict()}
+        if share is not None:
+            data["gradient_share"] = share.to_dict()
+        return json.dumps(data, indent=1)
+    columns = ["length", "paths", "share of paths"] + (["share of gradient"] if share else [])
+    rows = []
+    for k in distribution.lengths:
+        row = [k, distribution.counts[k], f"{distribution.fractions[k]:.3g}"]
+        if share is not None:
+            row.append(f"{share.shares[k]:.3g}")
+        rows.append(row)
+    out = [f"{args.blocks} residual blocks: 2^{args.blocks} = {2 ** args.blocks} paths", _table(columns, rows)]
+    if share is not None:
+        out.append(f"Split of the gradient checked against backpropagation: relative error "
+                   f"{share.reconstruction_error:.1e}")
+    return "\n".join(out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="python -m gradflow", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+
+    p = commands.add_parser("simulate", help="one forward and backward pass; per-layer table",
+                            description="Measure the gradient at every layer of a freshly "
+                            "initialised stack. The loss is a fixed random read-out of the top "
+                            "layer, so the top layer's gradient is 1.")
+    _add_config_options(p, StackConfig)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run_simulate)
+
+    p = commands.add_parser("train", help="train on two spirals; loss table",
+                            description="Train a plain or residual network on the two-spirals "
+                            "set and print its training loss.")
+    _add_config_options(p, TrainConfig)
+    p.add_argument("--every", type=int, default=0, metavar="N",
+                   help="print a row every N steps (default: a tenth of the steps)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run_train)
+
+    p = commands.add_parser("paths", help="path lengths through residual blocks",
+                            description="Count the paths through residual blocks by length "
+                            "(Binomial(n, 1/2)) and optionally split a random stack's gradient by "
+                            "path length.")
+    p.add_argument("--blocks", type=int, default=54, metavar="N", help="residual blocks (default: 54)")
+    p.add_argument("--gradient", action="store_true", help="also split the gradient by path length")
+    for name, default in [("width", 16), ("batch", 32), ("activation", "relu"), ("init", "he"),
+                          ("branch_layers", 2), ("branch_scale", 0.5), ("seed", 0)]:
+        flag = "--" + name.replace("_", "-")
+        help_ = f"{HELP[name]}, for --gradient (default: {default})"
+        if name in CHOICES:
+            p.add_argument(flag, choices=CHOICES[name], default=default, help=help_)
+        else:
+            p.add_argument(flag, type=type(default), default=default, metavar="N", help=help_)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(run=run_paths)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        print(args.run(args))
+    except ValueError as error:  # bad settings: a message for the reader, not a traceback
+        print(f"{parser.prog} {args.command}: error: {error}", file=sys.stderr)
+        return 2
+    return 0
