@@ -122,16 +122,25 @@ def test_the_guide_documents_every_option_of_every_directive(checker) -> None:
                                       f"extension {sorted(options)}"
 
 
-def test_the_guide_shows_the_gradient_flow_defaults_of_gradflow() -> None:
-    from gradflow import views
+def test_the_guide_shows_gradflows_defaults_for_every_chart_widget(checker) -> None:
+    from live_widgets.build_results import view_definition
+    registry = checker.extension_registry(REPO)
     text = (BOOK / "authoring.md").read_text(encoding="utf-8")
-    for setting, default in views.VIEWS["gradient"].defaults.items():
-        option = setting.replace("_", "-")
-        row = re.search(rf"^\| `:{option}:` \|[^|]*\| ([^|]+) \|", text, flags=re.MULTILINE)
-        assert row, f":{option}: has no row in the guide"
-        shown = row.group(1).strip().strip("`")
-        expected = str(default).lower() if isinstance(default, bool) else str(default)
-        assert shown == expected, f":{option}: guide says {shown}, gradflow {expected}"
+    chunks = re.split(r"^### `\{([\w-]+)\}`.*$", text, flags=re.MULTILINE)
+    sections = dict(zip(chunks[1::2], chunks[2::2]))
+    views = {name: cls.view for name, cls in registry.directives.items()
+             if checker.is_view_directive(cls)}
+    assert views, "the extension registers no chart widget"
+    for directive, view in views.items():
+        for setting, default in view_definition(view).defaults.items():
+            option = setting.replace("_", "-")
+            row = re.search(rf"^\| `:{option}:` \|[^|]*\| ([^|]+) \|", sections[directive],
+                            flags=re.MULTILINE)
+            assert row, f"{{{directive}}} :{option}: has no row with a default in the guide"
+            shown = row.group(1).strip().strip("`")
+            expected = str(default).lower() if isinstance(default, bool) else str(default)
+            assert shown == expected, f"{{{directive}}} :{option}: guide says {shown}, " \
+                                      f"gradflow {expected}"
 
 
 def test_the_landing_page_lists_every_lesson_in_order(checker) -> None:
