@@ -47,3 +47,12 @@ def test_underflow_is_reported_not_hidden():
     assert zeros and result.flags["underflow"] == zeros
     assert result.first_to_last_ratio == 0.0
     assert not math.isnan(result.loss)
+
+
+def test_residual_gradient_never_falls_below_the_identity_term_for_small_branches():
+    """With small branches dh_l/dh_{l-1} = I + dF/dh stays close to I, so the gradient
+    reaching layer 1 stays close to the top layer's (the identity reference curve)."""
+    result = simulate(depth=50, activation="sigmoid", residual=True, branch_scale=0.05, seed=1)
+    assert all(0.5 < g < 2.0 for g in result.activation_grad_norms)
+    plain = simulate(depth=50, activation="sigmoid", seed=1)
+    assert plain.first_to_last_ratio < 1e-6
