@@ -79,8 +79,19 @@ def page_has_widgets(doctree: nodes.document | None) -> bool:
     )
 
 
+def _is_thebe(asset: Any) -> bool:
+    """sphinx-thebe's files: Jupyter Book always loads that extension, and its inline
+    script names the thebe bundle on a CDN even when Thebe is switched off."""
+    filename = str(getattr(asset, "filename", None) or "")
+    body = str(getattr(asset, "attributes", {}).get("body", ""))
+    return "sphinx-thebe" in filename or "THEBE_JS_URL" in body
+
+
 def _add_page_assets(app: Sphinx, pagename: str, templatename: str,
                      context: dict[str, Any], doctree: nodes.document | None) -> None:
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
     if page_has_widgets(doctree):
         app.add_css_file("live-widgets.css")
         app.add_js_file("live-widgets.js", loading_method="defer")

@@ -12,8 +12,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.errors import ExtensionError
 from sphinx.util import logging
+from sphinx.util.console import colorize
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +49,24 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
             _errors(env)[docname] = _errors(other)[docname]
 
 
+def fail_build(app: Sphinx, message: str) -> None:
+    """Make the build end with a failure status, from a ``build-finished`` handler.
+
+    Raising there would make Sphinx emit ``build-finished`` a second time, and other
+    extensions' clean-up handlers (sphinxcontrib-katex's) fail on that and hide our
+    message; logging a warning would raise too under ``-W``. So the message is printed
+    and the exit status set, which ``sphinx-build`` and ``jupyter-book`` both return.
+    """
+    logger.info(colorize("red", f"live_widgets: {message}"))
+    app.statuscode = 1
+
+
 def _fail_if_errors(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.env is None:
         return
     found = [message for messages in _errors(app.env).values() for message in messages]
     if found:
-        raise ExtensionError(
-            f"{len(found)} live widget error(s):\n" + "\n".join(found)
-        )
+        fail_build(app, f"{len(found)} widget error(s):\n" + "\n".join(found))
 
 
 def setup_build_errors(app: Sphinx) -> None:

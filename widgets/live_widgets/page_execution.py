@@ -49,9 +49,15 @@ def page_cells(doctree: nodes.document) -> list[live_code_cell]:
     return [c for c in cells if c["hidden"]] + [c for c in cells if not c["hidden"]]
 
 
+def cell_id(cell: live_code_cell) -> str:
+    """The id the browser sends as ``cellId`` (the element id, else ``cell-INDEX``), so
+    build-time and in-browser tracebacks name the cell alike."""
+    return cell["ids"][0] if cell["ids"] else f"cell-{cell['index']}"
+
+
 def _run_cell(app: Sphinx, kernel: Kernel, cell: live_code_cell) -> None:
     with _time_limit(CELL_TIME_LIMIT_SECONDS):
-        outputs, failure = kernel.execute(cell["code"], CELL_FILENAME.format(cell["index"]),
+        outputs, failure = kernel.execute(cell["code"], CELL_FILENAME.format(cell_id(cell)),
                                           kernel.namespace)
     cell["outputs"] = outputs
     expected = cell["raises"]

@@ -15,9 +15,9 @@ import json
 from pathlib import Path
 
 from sphinx.application import Sphinx
-from sphinx.errors import ExtensionError
 
 from .assets import STATIC_DIR
+from .build_errors import fail_build
 
 TEMPLATE = STATIC_DIR / "live-widgets-sw.js"
 PLACEHOLDER = "__LW_CACHE_VERSION__"
@@ -52,7 +52,8 @@ def _write_service_worker(app: Sphinx, exception: Exception | None) -> None:
     Path(outdir, "_static", TEMPLATE.name).unlink(missing_ok=True)
     template = TEMPLATE.read_text("utf-8")
     if PLACEHOLDER not in template:
-        raise ExtensionError(f"{TEMPLATE} must contain {PLACEHOLDER} (ARCHITECTURE §2)")
+        fail_build(app, f"{TEMPLATE} must contain {PLACEHOLDER} (ARCHITECTURE §2)")
+        return
     version = cache_version(outdir / "_static")
     (outdir / OUTPUT_NAME).write_text(template.replace(PLACEHOLDER, version), "utf-8")
 

@@ -1,0 +1,144 @@
+"""gradient-flow / path-lengths / training-race: DOM contract, build-time results equal
+gradflow's, and bad options fail the build with file and line."""
+
+from __future__ import annotations
+
+import pytest
+from gradflow import views
+
+from conftest import initial_json, widget
+
+PAGE = '''
+# Charts
+
+```{gradient-flow}
+:name: vanishing
+:depth: 12
+:activation: sigmoid
+:mode: both
+:zero-init-branch:
+:controls: depth activation log-y
+:predict: How much of the gradient reaches layer 1?
+:predict-choices: About half | Less than a thousandth
+:caption: Caption with <angle> & ampersand.
+```
+
+```{gradient-flow}
+:depth: 5
+:controls: none
+```
+'''
+
+
+@pytest.fixture(scope="module")
+def page(module_book):
+    return module_book({"index": PAGE}).html()
+
+
+def test_initial_result_is_gradflows_result_for_the_settings(page):
+    data = initial_json(widget(page, "vanishing"))
+    settings = views.validate_settings(
+        "gradient", {"depth": 12, "activation": "sigmoid", "mode": "both",
+                     "zero_init_branch": True})
+    assert data["settings"] == settings
+    expected = views.VIEWS["gradient"].compute(settings)
+    for key in ("figure", "readout", "summary", "table"):
+        assert data[key] == expected[key]
+    assert data["view"] == "gradient"
+    assert [c["name"] for c in data["controls"]] == ["depth", "activation", "log_y"]
+
+
+def test_view_dom_contract(page):
+    html = widget(page, "vanishing")
+    assert html.startswith('<div class="lw-widget lw-view" data-lw-kind="view" id="vanishing"')
+    assert 'data-lw-view="gradient"' in html and 'data-lw-renders="0"' in html
+    form = html[html.index('<form class="lw-controls"'):html.index("</form>")]
+    # one labelled, disabled input per visible control, named by the setting
+    assert form.count("<label") == 3 and form.count(" disabled") == 3
+    assert 'name="depth"' in form and 'name="activation"' in form and 'name="log_y"' in form
+    assert 'name="mode"' not in form
+    assert '<label for="vanishing-depth">' in form and 'id="vanishing-depth"' in form
+    assert '<option value="sigmoid" selected>' in form
+    assert '<p class="lw-status" role="status" aria-live="polite"></p>' in html
+    data = initial_json(html)
+    assert f'<p class="lw-readout" aria-live="polite">{data["readout"]}</p>' in html
+    assert '<div class="lw-chart" role="img" aria-label="' in html
+    assert '<details class="lw-table" open>' in html
+    rows = html[html.index("<tbody>"):html.index("</tbody>")].count("<tr>")
+    assert rows == len(data["table"]["rows"]) == 12
+
+
+def test_predict_prompt_and_caption(page):
+    html = widget(page, "vanishing")
+    predict = html[html.index('<fieldset class="lw-predict">'):html.index("</fieldset>")]
+    assert "<legend>How much of the gradient reaches layer 1?</legend>" in predict
+    assert predict.count('type="radio" name="vanishing-predict"') == 2
+    assert 'data-lw-action="show-result"' in predict
+    assert '<p class="lw-caption">Caption with &lt;angle&gt; &amp; ampersand.</p>' in html
+
+
+def test_no_controls_and_default_name(page):
+    html = widget(page, "gradient-flow-1")
+    assert "lw-controls" not in html
+    assert initial_json(html)["settings"]["depth"] == 5
+
+
+def _bad(build_with_problems, options: str):
+    return build_with_problems({"index": f"""
+        # Page
+
+        Some text.
+
+        ```{{gradient-flow}}
+        {options}
+        ```
+        """})
+
+
+@pytest.mark.parametrize("options, message", [
+    (":depth: 0", "depth"),
+    (":depth: many", ":depth: expected a whole number"),
+    (":activation: softsign", ':activation: "softsign" is not one of: sigmoid, tanh, relu, linear'),
+    (":mode: sideways", ":mode:"),
+    (":batch-norm: maybe", ':batch-norm: expected "true" or "false"'),
+    (":controls: depth colour", "unknown control(s) colour"),
+    (":predict: Guess?", ":predict: and :predict-choices: must be given together"),
+    (":predict: Guess?\n:predict-choices: only one", ":predict-choices: give at least two choices"),
+])
+def test_bad_options_fail_with_file_and_line(build_with_problems, options, message):
+    built = _bad(build_with_problems, options.replace("\n", "\n        "))
+    assert built.statuscode != 0
+    assert "index.md:6: ERROR: gradient-flow:" in built.warnings
+    assert message in built.warnings
+
+
+def test_unknown_option_is_reported_with_location(build_with_problems):
+    built = _bad(build_with_problems, ":colour: red")
+    assert "index.md:6:" in built.warnings and "colour" in built.warnings
+
+
+@pytest.mark.skipif(not hasattr(views, "TrainingRace") or "paths" not in views.VIEWS,
+                    reason="gradflow does not provide the paths view and TrainingRace yet")
+def test_paths_and_race_widgets(build_book):
+    built = build_book({"index": """
+        # Other views
+
+        ```{path-lengths}
+        :name: paths
+        :blocks: 10
+        :controls: blocks
+        ```
+
+        ```{training-race}
+        :name: race
+        :steps: 50
+        ```
+        """})
+    html = built.html()
+    paths = initial_json(widget(html, "paths"))
+    assert paths["view"] == "paths" and paths["settings"]["blocks"] == 10
+    assert paths["table"] == views.VIEWS["paths"].compute(paths["settings"])["table"]
+    race_html = widget(html, "race")
+    assert 'data-lw-kind="race"' in race_html and 'data-lw-view="race"' in race_html
+    race = initial_json(race_html)
+    assert race["done"] is True and race["step"] == race["steps"] == 50
