@@ -119,6 +119,9 @@ class StackConfig:
         set_(self, "branch_scale", check_float("branch_scale", self.branch_scale, *BRANCH_SCALE_RANGE))
         check_bool("zero_init_branch", self.zero_init_branch)
         check_bool("batch_norm", self.batch_norm)
+        if self.batch_norm and self.batch < 2:
+            # one example has no spread to normalise by: every output would be 0
+            raise ValueError(f"batch must be from 2 to {BATCH_RANGE[1]} with batch_norm, got {self.batch}")
         set_(self, "seed", check_int("seed", self.seed, *SEED_RANGE))
         check_work(
             self.work(), MAX_SIMULATE_WORK, "This stack",

@@ -99,7 +99,7 @@ class TrainConfig:
         set_(self, "seed", check_int("seed", self.seed, *SEED_RANGE))
         check_work(self.work(), MAX_TRAIN_WORK, "This training run",
                    f"steps ({self.steps}), depth ({self.depth}), width ({self.width}) "
-                   f"or batch ({self.batch})")
+                   f"or batch ({self.examples_per_step()} examples per step)")
 
     def work(self) -> int:
         """Estimated work: weights per example x batch x steps."""
