@@ -1,0 +1,73 @@
+"""The command line, run as teachers run it: python -m gradflow ..."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gradflow import SimulationResult, TrainingResult, simulate
+
+
+def gradflow(*args):
+    return subprocess.run([sys.executable, "-m", "gradflow", *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_simulate_table():
+    run = gradflow("simulate", "--depth", "30", "--activation", "sigmoid")
+    assert run.returncode == 0, run.stderr
+    ratio = simulate(depth=30).first_to_last_ratio
+    assert "Layer 1 receives" in run.stdout and "of the gradient at layer 30" in run.stdout
+    assert f"{ratio:.2e}".split("e")[0] in run.stdout
+    assert len([l for l in run.stdout.splitlines() if l.strip()[:1].isdigit()]) == 30
+
+
+def test_simulate_json_matches_the_library():
+    run = gradflow("simulate", "--depth", "5", "--residual", "--zero-init-branch", "--json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    expected = simulate(depth=5, residual=True, zero_init_branch=True).to_dict()
+    assert data == json.loads(json.dumps(expected))
+    SimulationResult.from_dict(data)
+
+
+def test_train_json():
+    run = gradflow("train", "--depth", "2", "--steps", "10", "--json")
+    assert run.returncode == 0, run.stderr
+    result = TrainingResult.from_dict(json.loads(run.stdout))
+    assert result.steps_done == 10 and result.config.depth == 2
+
+
+def test_paths_table():
+    run = gradflow("paths", "--blocks", "4", "--gradient")
+    assert run.returncode == 0, run.stderr
+    assert "2^4 = 16 paths" in run.stdout and "share of gradient" in run.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["simulate", "--depth", "0"], "depth must be from 1 to 1000, got 0"),
+    (["simulate", "--depth", "x"], "invalid int value: 'x'"),
+    (["simulate", "--activation", "softmax"], "invalid choice: 'softmax'"),
+    (["simulate", "--depth", "1000", "--width", "256"], "too large to run in a browser tab"),
+    (["train", "--learning-rate", "-1"], "learning_rate must be from"),
+    (["paths", "--blocks", "5000"], "blocks must be from 1 to 1000, got 5000"),
+    (["fly"], "invalid choice: 'fly'"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, message):
+    run = gradflow(*args)
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert len(run.stderr.strip().splitlines()) == 1 and message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_help_documents_every_option():
+    from dataclasses import fields
+
+    from gradflow import StackConfig, TrainConfig
+    for command, config in [("simulate", StackConfig), ("train", TrainConfig)]:
+        run = gradflow(command, "--help")
+        assert run.returncode == 0
+        for f in fields(config):
+            assert "--" + f.name.replace("_", "-") in run.stdout

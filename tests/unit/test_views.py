@@ -1,0 +1,72 @@
+"""Views: what each widget shows, computed the same at build time and in the browser."""
+
+import json
+
+import plotly.graph_objects as go
+import pytest
+
+from gradflow import simulate, views
+
+KEYS = {"figure", "readout", "summary", "table"}
+
+
+def check_view_result(out: dict):
+    assert KEYS <= set(out)
+    json.dumps(out, allow_nan=False)
+    go.Figure(out["figure"])
+    table = out["table"]
+    assert table["caption"] and all(len(row) == len(table["columns"]) for row in table["rows"])
+
+
+def test_gradient_view_default_readout_matches_simulate():
+    out = views.VIEWS["gradient"].compute({})
+    check_view_result(out)
+    ratio = simulate(depth=30, activation="sigmoid").first_to_last_ratio
+    mantissa, exponent = f"{ratio:.1e}".split("e")
+    assert out["readout"].startswith(f"Layer 1 receives {mantissa} × 10")
+    assert out["readout"].endswith("of the gradient at layer 30 (plain stack).")
+    assert len(out["table"]["rows"]) == 30
+
+
+def test_gradient_view_both_modes():
+    out = views.VIEWS["gradient"].compute({"mode": "both", "depth": 12, "zero_init_branch": True})
+    check_view_result(out)
+    assert out["table"]["columns"] == ["Layer", "Gradient size, plain stack", "Gradient size, residual stack"]
+    assert out["readout"].endswith("; 1 (residual stack).")
+    assert "Residual stack: 1 at layer 12, 1 at layer 1" in out["summary"]
+
+
+def test_gradient_view_reports_underflow_in_words():
+    out = views.VIEWS["gradient"].compute({"depth": 200, "std": 0.01, "width": 8})
+    check_view_result(out)
+    assert "exactly 0" in out["summary"]
+
+
+def test_controls_and_defaults_agree():
+    for view in list(views.VIEWS.values()) + [views.TrainingRace]:
+        names = [c["name"] for c in view.controls]
+        assert names == list(view.defaults), view
+        for control in view.controls:
+            assert control["kind"] in {"range", "select", "checkbox", "number"}
+            assert control["label"] and control["help"]
+        json.dumps(view.controls)
+
+
+@pytest.mark.parametrize("settings", [{}, {"gradient": True, "blocks": 20}])
+def test_paths_view(settings):
+    out = views.VIEWS["paths"].compute(settings)
+    check_view_result(out)
+    n = settings.get("blocks", 54)
+    assert len(out["table"]["rows"]) == n + 1
+    assert out["readout"].startswith(f"{n} blocks give 2")
+
+
+def test_race_view_streams():
+    race = views.TrainingRace({"steps": 50, "deep_depth": 5, "shallow_depth": 2})
+    first = race.view()
+    assert first["step"] == 0 and first["readout"].startswith("Not started")
+    out = race.advance(50)
+    check_view_result(out)
+    assert out["done"] and out["step"] == 50 and out["steps"] == 50
+    assert out["readout"].startswith("Step 50 of 50: training loss")
+    assert [row[0] for row in out["table"]["rows"]] == ["2-layer plain", "5-layer plain", "5-layer residual"]
