@@ -91,7 +91,8 @@ def _add_page_assets(app: Sphinx, pagename: str, templatename: str,
                      context: dict[str, Any], doctree: nodes.document | None) -> None:
     for key in ("script_files", "css_files"):
         if key in context:
-            context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
+            # in place: the list is the builder's, which add_js_file below appends to
+            context[key][:] = [asset for asset in context[key] if not _is_thebe(asset)]
     if page_has_widgets(doctree):
         app.add_css_file("live-widgets.css")
         app.add_js_file("live-widgets.js", loading_method="defer")
