@@ -26,7 +26,11 @@ class Outcomes:
                                   str(report.longrepr)])
 
 outcomes = Outcomes()
+# --capture=sys: pytest's default fd-level capture needs real file descriptors, which
+# Pyodide's virtual file system does not provide. No ini file is mounted, so the marker is
+# declared here.
 exit_code = pytest.main(["-p", "no:cacheprovider", "-q", "--capture=sys", "-m", {MARKER!r},
+                         "-o", "markers={MARKER}: also runs inside Pyodide",
                          "--rootdir", {UNIT_TESTS_MOUNT!r}, {UNIT_TESTS_MOUNT!r}],
                         plugins=[outcomes])
 json.dumps({{"exit_code": int(exit_code), "passed": outcomes.passed,
