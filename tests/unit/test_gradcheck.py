@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from conftest import assert_gradients_match, numerical_gradient
+from gradcheck_helpers import assert_gradients_match, numerical_gradient
 from gradflow import activations
 from gradflow.config import StackConfig
 from gradflow.layers import (activation_backward, activation_forward, affine_backward,
@@ -13,6 +13,8 @@ from gradflow.layers import (activation_backward, activation_forward, affine_bac
                              dense_backward_input, dense_forward)
 from gradflow.stack import init_blocks, stack_backward, stack_forward
 from gradflow.training import Network, TrainConfig, softmax_cross_entropy
+
+pytestmark = pytest.mark.pyodide  # these checks must also hold in the browser
 
 TOLERANCE = 1e-6
 rng = np.random.default_rng(42)

@@ -6,6 +6,8 @@ import pytest
 
 from gradflow import path_gradient_share, path_length_distribution, simulate
 
+pytestmark = pytest.mark.pyodide  # these checks must also hold in the browser
+
 
 def test_path_lengths_are_binomial():
     d = path_length_distribution(54)

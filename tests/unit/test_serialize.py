@@ -10,6 +10,8 @@ from gradflow import SimulationResult, simulate
 from gradflow.serialize import decode_float, encode_float, to_jsonable
 from gradflow.text import format_number
 
+pytestmark = pytest.mark.pyodide  # these checks must also hold in the browser
+
 
 def test_non_finite_floats_become_strings_and_back():
     for value, text in [(math.inf, "Infinity"), (-math.inf, "-Infinity")]:

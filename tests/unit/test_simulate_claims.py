@@ -6,6 +6,8 @@ import pytest
 
 from gradflow import simulate
 
+pytestmark = pytest.mark.pyodide  # these checks must also hold in the browser
+
 
 @pytest.mark.parametrize("depth", [20, 30, 50])
 def test_plain_sigmoid_gradient_falls_by_orders_of_magnitude(depth):

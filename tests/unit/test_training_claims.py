@@ -9,6 +9,7 @@ from gradflow import TrainConfig, Trainer, train, views
 from gradflow.data import two_spirals
 
 
+@pytest.mark.pyodide
 def test_deep_plain_network_trains_worse_than_shallow_and_residual_does_not():
     """Lesson defaults (TrainConfig defaults, 300 steps, seed 0): the 20-layer plain network
     ends with clearly higher TRAINING loss than the 4-layer one; the 20-layer residual
@@ -22,6 +23,7 @@ def test_deep_plain_network_trains_worse_than_shallow_and_residual_does_not():
     assert deep_residual.final_accuracy == 1.0
 
 
+@pytest.mark.pyodide
 def test_race_runs_in_chunks_and_matches_a_single_run():
     race = views.TrainingRace({"steps": 60, "deep_depth": 6})
     seen = []
@@ -36,6 +38,7 @@ def test_race_runs_in_chunks_and_matches_a_single_run():
     assert race.trainers[1].losses == whole.losses  # chunking changes nothing
 
 
+@pytest.mark.pyodide
 def test_trainer_is_deterministic_and_reports_progress():
     a, b = Trainer(depth=3, steps=10), Trainer(depth=3, steps=10)
     assert a.advance(4) == b.advance(4)
@@ -44,6 +47,7 @@ def test_trainer_is_deterministic_and_reports_progress():
     assert a.step_count == 10 and a.done and a.advance(5) == []
 
 
+@pytest.mark.pyodide
 def test_divergence_is_reported_and_stops_training():
     result = train(depth=3, steps=50, learning_rate=10.0, init="normal", std=30.0,
                    batch_norm=False, activation="linear", momentum=0.99)

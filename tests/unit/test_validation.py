@@ -4,6 +4,8 @@ import pytest
 
 from gradflow import StackConfig, TrainConfig, Trainer, path_length_distribution, simulate, views
 
+pytestmark = pytest.mark.pyodide  # these checks must also hold in the browser
+
 
 @pytest.mark.parametrize("settings, message", [
     ({"depth": 0}, "depth must be from 1 to 1000, got 0"),

@@ -25,11 +25,11 @@ def _tanh_slope(out):
 
 
 def _relu_slope(out):
-    return (out > 0).astype(out.dtype)  # 0 for z <= 0: a unit that is off passes nothing
+    return out > 0  # 0 for z <= 0: a unit that is off passes nothing (bool: 1 or 0 when multiplied)
 
 
 def _linear_slope(out):
-    return np.ones_like(out)
+    return 1.0
 
 
 FORWARD = {

@@ -64,7 +64,9 @@ def block_forward(h, block, config):
         branch, cache = dense_forward(branch, params, act, batch_norm)
         caches.append(cache)
     if config.residual:
-        return h + config.branch_scale * branch, caches
+        if config.branch_scale != 1.0:  # skip a whole-array multiply by 1
+            branch = config.branch_scale * branch
+        return h + branch, caches
     return branch, caches
 
 
@@ -73,7 +75,7 @@ def branch_backward(dout, caches, config):
 
     Returns (dh_branch: (B, D), grads: list of per-dense-layer grad dicts).
     """
-    d = config.branch_scale * dout if config.residual else dout
+    d = config.branch_scale * dout if config.residual and config.branch_scale != 1.0 else dout
     grads = [None] * len(caches)
     for i in reversed(range(len(caches))):
         d, grads[i] = dense_backward(d, caches[i])
@@ -82,7 +84,7 @@ def branch_backward(dout, caches, config):
 
 def branch_backward_input(dout, caches, config):
     """branch_backward without parameter gradients, for dout: (..., B, D)."""
-    d = config.branch_scale * dout if config.residual else dout
+    d = config.branch_scale * dout if config.residual and config.branch_scale != 1.0 else dout
     for cache in reversed(caches):
         d = dense_backward_input(d, cache)
     return d
