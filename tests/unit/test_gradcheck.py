@@ -153,3 +153,12 @@ def test_training_network_gradient(residual, batch_norm):
     _, _, grad = network.loss_and_grads(x, y)
     numeric = numerical_gradient(lambda: network.loss_and_grads(x, y)[0], network.theta)
     assert_gradients_match(grad, numeric, TOLERANCE)
+
+
+def test_slopes_stay_accurate_deep_in_saturation():
+    """s(1 - s) would round the slope at z = 40 to exactly 0 (a false underflow)."""
+    z = np.array([-40.0, 40.0])
+    _, cache = activation_forward(z, "sigmoid")
+    assert np.allclose(activation_backward(np.ones(2), cache), np.exp(-40.0), rtol=1e-12)
+    _, cache = activation_forward(z, "tanh")
+    assert np.allclose(activation_backward(np.ones(2), cache), 4 * np.exp(-80.0), rtol=1e-12)

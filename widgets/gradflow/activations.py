@@ -1,8 +1,9 @@
 """Activation functions and their slopes.
 
-Each activation comes with its slope written as a function of the activation's OUTPUT
-(sigmoid' = s(1 - s), tanh' = 1 - t^2), which is how backpropagation uses it and why the
-output is what the forward pass caches.
+Each slope is computed from the activation's input z (and its output, where that is
+cheaper) in a form that stays accurate far into saturation: sigmoid'(z) = s(z) s(-z)
+rather than s (1 - s), because 1 - s rounds to exactly 0 once s rounds to 1 (z > ~37),
+which would report a tiny slope such as 4e-18 as an exact zero.
 """
 
 from __future__ import annotations
@@ -16,19 +17,20 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _sigmoid_slope(out):
-    return out * (1.0 - out)  # at most 1/4, at z = 0
+def _sigmoid_slope(z, out):
+    return out * sigmoid(-z)  # s(z)(1 - s(z)), at most 1/4, at z = 0
 
 
-def _tanh_slope(out):
-    return 1.0 - out * out  # at most 1, at z = 0
+def _tanh_slope(z, out):
+    e = np.exp(-2.0 * np.abs(z))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))  # 1 - tanh(z)^2 = 1/cosh(z)^2, at most 1, at z = 0
 
 
-def _relu_slope(out):
-    return out > 0  # 0 for z <= 0: a unit that is off passes nothing (bool: 1 or 0 when multiplied)
+def _relu_slope(z, out):
+    return z > 0  # 0 for z <= 0: a unit that is off passes nothing (bool: 1 or 0 when multiplied)
 
 
-def _linear_slope(out):
+def _linear_slope(z, out):
     return 1.0
 
 
@@ -39,7 +41,7 @@ FORWARD = {
     "linear": lambda z: z,
 }
 
-SLOPE_FROM_OUTPUT = {
+SLOPE = {
     "sigmoid": _sigmoid_slope,
     "tanh": _tanh_slope,
     "relu": _relu_slope,
@@ -52,14 +54,14 @@ MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}
 SATURATION_FRACTION = 0.01
 
 
-def saturated_fraction(name: str, out: np.ndarray) -> float:
+def saturated_fraction(name: str, z: np.ndarray, out: np.ndarray) -> float:
     """Fraction of unit-example pairs whose slope is under 1 % of the activation's maximum.
 
     0.0 for relu and linear, which do not saturate on the positive side.
     """
     if name not in MAX_SLOPE:
         return 0.0
-    slope = SLOPE_FROM_OUTPUT[name](out)
+    slope = SLOPE[name](z, out)
     return float(np.mean(slope < SATURATION_FRACTION * MAX_SLOPE[name]))
 
 

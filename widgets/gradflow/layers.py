@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .activations import FORWARD, SLOPE_FROM_OUTPUT
+from .activations import FORWARD, SLOPE
 
 BN_EPS = 1e-5  # keeps 1/sqrt(var + eps) finite when a unit is constant over the batch
 
@@ -66,15 +66,15 @@ def _batchnorm_backward_input(dout, cache):
 
 
 def activation_forward(z, name):
-    """out = act(z), elementwise; the cache is the output (slopes are written in terms of it)."""
+    """out = act(z), elementwise."""
     out = FORWARD[name](z)
-    return out, (out, name)
+    return out, (z, out, name)
 
 
 def activation_backward(dout, cache):
     """dz = dout * act'(z)  (chain rule through an elementwise function)."""
-    out, name = cache
-    return dout * SLOPE_FROM_OUTPUT[name](out)
+    z, out, name = cache
+    return dout * SLOPE[name](z, out)
 
 
 def dense_forward(x, params, activation, batch_norm):

@@ -253,9 +253,9 @@ def simulate(config: StackConfig | None = None, **overrides) -> SimulationResult
         stds = [float(np.std(h)) for h in hs[1:]]
         # Saturation and death are properties of the activation units (the branch's first
         # layer in a residual block), not of the sum h + F(h).
-        unit_outputs = [cache[0]["out"] for cache in caches]
-        saturated = [activations.saturated_fraction(config.activation, o) for o in unit_outputs]
-        dead = [activations.dead_fraction(config.activation, o) for o in unit_outputs]
+        units = [cache[0]["act"] for cache in caches]  # (z, out, name) of each unit layer
+        saturated = [activations.saturated_fraction(config.activation, z, out) for z, out, _ in units]
+        dead = [activations.dead_fraction(config.activation, out) for _, out, _ in units]
         ratio = grad_norms[0] / grad_norms[-1] if grad_norms[-1] != 0 else math.nan
 
     depth = config.depth
