@@ -1,4 +1,4 @@
-"""Static files: the extension's own JS/CSS, the assembled runtime and the KaTeX setup.
+"""Static files: the extension's own JS/CSS and the assembled runtime.
 
 HTML builders only. ``live-widgets.js``/``.css`` are added only to pages that contain a
 widget, so the Pyodide worker is never created on the other pages.
@@ -12,15 +12,12 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.config import Config
 from sphinx.errors import ConfigError
 
 STATIC_DIR = Path(__file__).parent / "static"
 CELL_RUNNER = Path(__file__).parent / "cell_runner.py"
 #: where the browser finds cell_runner.py, inside _static (ARCHITECTURE §2)
 CELL_RUNNER_URL = "live-widgets/cell_runner.py"
-REPOSITORY = Path(__file__).resolve().parents[2]
-KATEX_RENDERER = Path("node_modules/katex/dist/katex.min.js")
 
 
 def assets_dir(app: Sphinx) -> Path | None:
@@ -36,26 +33,6 @@ def assets_dir(app: Sphinx) -> Path | None:
             "run `make assets` first (or `make serve`, which does it for you)."
         )
     return path
-
-
-def _use_local_katex(app: Sphinx, config: Config) -> None:
-    """Prerender maths with the KaTeX from node_modules, the same version whose CSS and
-    fonts the site ships (sphinxcontrib-katex would otherwise use its own copy)."""
-    if not getattr(config, "katex_prerender", False):
-        return
-    if config.katex_js_path == "katex.min.js":  # sphinxcontrib-katex's default
-        # the book's own node_modules, else the repository's (tests build elsewhere)
-        candidates = [Path(app.confdir, KATEX_RENDERER), REPOSITORY / KATEX_RENDERER]
-        renderer = next((c for c in candidates if c.is_file()), None)
-        if renderer is None:
-            raise ConfigError(f"katex_prerender needs {candidates[0]}: run `npm ci` "
-                              "(or `make assets`)")
-        config.katex_js_path = str(renderer)
-    if str(config.katex_css_path).startswith(("http:", "https:", "//")):
-        raise ConfigError(
-            f"katex_css_path is {config.katex_css_path!r}, another origin; set it to the "
-            "self-hosted copy, katex/katex.min.css"
-        )
 
 
 def _add_static_paths(app: Sphinx) -> None:
@@ -107,7 +84,6 @@ def _copy_cell_runner(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_assets(app: Sphinx) -> None:
     app.add_config_value("live_widgets_assets_dir", "_build/site-assets", "html", [str])
-    app.connect("config-inited", _use_local_katex)
     app.connect("builder-inited", _add_static_paths)
     app.connect("html-page-context", _add_page_assets)
     # before the service worker's cache version and the CSP are computed from the output

@@ -3,7 +3,8 @@ enforces "nothing from another origin".
 
 Scripts, styles, fonts, images, fetches and workers are limited to the site's own
 origin. Inline scripts (the theme writes a few) are allowed by the sha256 of their exact
-text, computed per page, never by ``'unsafe-inline'``. ``'wasm-unsafe-eval'`` lets the
+text, computed per page, never by ``'unsafe-inline'``; the theme's inline event
+handlers (``onclick="window.print()"``) by their hashes under ``'unsafe-hashes'``. ``'wasm-unsafe-eval'`` lets the
 page compile WebAssembly (Pyodide runs in a worker, whose own policy comes from its
 response headers, but the page must not forbid what Pyodide needs). Inline *styles* are
 allowed: plotly.js and KaTeX's prerendered maths set ``style`` attributes.

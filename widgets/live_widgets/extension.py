@@ -10,6 +10,7 @@ from .computed import setup_computed
 from .csp import setup_csp
 from .exercise import setup_exercise
 from .gradient_flow import setup_gradient_flow
+from .katex_setup import setup_katex
 from .live_code import setup_live_code
 from .page_execution import setup_page_execution
 from .path_lengths import setup_path_lengths
@@ -22,6 +23,7 @@ from .view_widget import setup_view_widget
 def setup_extension(app: Sphinx) -> None:
     setup_build_errors(app)
     setup_assets(app)
+    setup_katex(app)
     setup_view_widget(app)
     setup_gradient_flow(app)
     setup_path_lengths(app)

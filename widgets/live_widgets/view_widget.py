@@ -46,6 +46,11 @@ class ViewDirective(WidgetDirective):
         "caption": directives.unchanged_required,
     }
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # known when the class is defined, so tools that never run setup() see it too
+        cls.option_spec = cls.make_option_spec()
+
     @classmethod
     def converters(cls) -> dict[str, Callable[[str], Any]]:
         """Every option and its converter (used by the directive and the lesson checker)."""
@@ -199,5 +204,4 @@ def setup_view_widget(app: Sphinx) -> None:
 
 
 def register_view_directive(app: Sphinx, directive: type[ViewDirective]) -> None:
-    directive.option_spec = directive.make_option_spec()
     app.add_directive(directive.directive_name, directive)
