@@ -20,6 +20,10 @@ const CACHE_NAME = CACHE_PREFIX + CACHE_VERSION;
 /** _static/ of the site this worker serves (it sits at the site root). */
 const STATIC_URL = new URL("_static/", self.location.href).href;
 const RUNTIME_DIRS = ["pyodide/", "plotly/", "codemirror/", "katex/"];
+// Precached at install: what every page with live Python needs. KaTeX's many fonts are
+// cached as pages use them instead, and the ES-module build of Pyodide is never loaded.
+const PRECACHE_DIRS = ["pyodide/", "plotly/", "codemirror/"];
+const NEVER_PRECACHE = /\.mjs$/;
 const OWN_FILES = ["live-widgets.js", "live-widgets-worker.js", "live-widgets.css", "live-widgets/cell_runner.py"];
 
 /** @param {string} url */
@@ -55,7 +59,9 @@ async function precacheRuntime() {
   /** @type {{files: Record<string, {sha256: string}>}} */
   const manifest = await response.json();
   const cache = await caches.open(CACHE_NAME);
-  const entries = Object.entries(manifest.files || {}).filter(([path]) => RUNTIME_DIRS.some((dir) => path.startsWith(dir)));
+  const entries = Object.entries(manifest.files || {}).filter(
+    ([path]) => PRECACHE_DIRS.some((dir) => path.startsWith(dir)) && !NEVER_PRECACHE.test(path),
+  );
   await Promise.all(
     entries.map(async ([path, info]) => {
       const url = STATIC_URL + path;

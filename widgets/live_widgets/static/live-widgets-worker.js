@@ -98,7 +98,7 @@ async function startRuntime() {
   let pyodide;
   try {
     // @ts-ignore -- defined by pyodide.js
-    pyodide = await loadPyodide({ indexURL: PYODIDE_DIR });
+    pyodide = await Promise.race([loadPyodide({ indexURL: PYODIDE_DIR }), wasmFailure()]);
   } catch (error) {
     throw new Error(`the Python runtime did not start (${oneLine(error)})`);
   }
@@ -109,6 +109,28 @@ async function startRuntime() {
   progress("simulator", "Loading the simulator");
   const dispatch = await importCellRunner(pyodide);
   return { pyodide, dispatch };
+}
+
+/**
+ * Pyodide 0.27.7 does not reject when pyodide.asm.wasm is missing or corrupt: it logs
+ * "wasm instantiation failed!" and the error with console.warn, then waits forever.
+ * Watch for that warning so the page can say what failed instead of loading forever.
+ * @returns {Promise<never>}
+ */
+function wasmFailure() {
+  return new Promise((_, reject) => {
+    const warn = console.warn.bind(console);
+    let failed = false;
+    console.warn = (...args) => {
+      warn(...args);
+      if (failed) {
+        console.warn = warn;
+        reject(new Error(`pyodide/pyodide.asm.wasm could not be used: ${oneLine(args[0])}`));
+      } else if (String(args[0]).includes("wasm instantiation failed")) {
+        failed = true; // the reason is the next warning
+      }
+    };
+  });
 }
 
 /**
@@ -130,8 +152,14 @@ async function loadPackages(pyodide, names) {
   }
   const missing = names.filter((name) => !(name in pyodide.loadedPackages));
   if (missing.length > 0) {
-    const reason = problems.length > 0 ? problems[0] : "no error reported";
-    throw new Error(`could not load ${missing.join(" and ")} (${oneLine(reason)})`);
+    // Pyodide's messages span lines ("The following error occurred while loading numpy:"
+    // then the cause); keep them as one line for the status.
+    const reason = problems
+      .join(" ")
+      .replace(/The following error occurred while loading \S+:/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+    throw new Error(`could not load ${missing.join(" and ")}: missing or damaged file (${reason.slice(0, 200) || "no error reported"})`);
   }
 }
 

@@ -137,11 +137,13 @@
    * @param {unknown} value
    */
   function formatTableValue(value) {
+    // Python ints are written with str(); Pyodide hands the worker's big ones over as BigInt.
+    if (typeof value === "bigint") return String(value);
     if (typeof value !== "number") return String(value);
     if (Number.isNaN(value)) return "not a number";
     if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
-    if (Number.isInteger(value) && Math.abs(value) < 1000) return String(value).replace("-", "−");
-    if (value === 0) return "0";
+    // JSON does not tell 3 from 3.0; whole numbers in the safe range were ints in Python.
+    if (Number.isSafeInteger(value)) return String(value);
     const [mantissa, exponentText] = value.toExponential(2).split("e");
     const exponent = Number(exponentText);
     let text;
@@ -286,8 +288,11 @@
   /** Figures currently drawn, so a theme switch can redraw them. @type {Map<HTMLElement, any>} */
   const drawnFigures = new Map();
 
+  /** True between beforeprint and afterprint: paper gets the light colours. */
+  let printing = false;
+
   function isDarkTheme() {
-    return document.documentElement.dataset.theme === "dark";
+    return document.documentElement.dataset.theme === "dark" && !printing;
   }
 
   /**
@@ -310,8 +315,7 @@
    */
   function themedFigure(figure) {
     const dark = isDarkTheme();
-    const styles = getComputedStyle(document.body);
-    const text = styles.color || (dark ? "#e6e6e6" : "#1a1a1a");
+    const text = printing ? "#000000" : getComputedStyle(document.body).color || (dark ? "#e6e6e6" : "#1a1a1a");
     const grid = dark ? "rgba(255,255,255,0.15)" : "rgba(0,0,0,0.1)";
     const data = deepCopy(figure.data || []);
     const layout = deepCopy(figure.layout || {});
@@ -328,7 +332,9 @@
     layout.plot_bgcolor = "rgba(0,0,0,0)";
     layout.font = { ...(layout.font || {}), color: text };
     for (const axis of ["xaxis", "yaxis"]) {
-      layout[axis] = { ...(layout[axis] || {}), gridcolor: grid, linecolor: grid, zerolinecolor: grid };
+      // automargin: room for tick labels and the axis title even when no legend below
+      // the plot happens to push the bottom margin open.
+      layout[axis] = { automargin: true, ...(layout[axis] || {}), gridcolor: grid, linecolor: grid, zerolinecolor: grid };
     }
     layout.autosize = true;
     delete layout.width;
@@ -347,10 +353,12 @@
    * @param {{data: any[], layout: any}} figure
    */
   async function drawFigure(container, figure) {
-    const Plotly = await loadPlotly();
+    // Synchronous when plotly is already loaded, so a beforeprint redraw is done before
+    // the browser lays out the printed page.
+    const Plotly = /** @type {any} */ (window).Plotly || (await loadPlotly());
     const themed = themedFigure(figure);
-    await Plotly.react(container, themed.data, themed.layout, PLOT_CONFIG);
     drawnFigures.set(container, figure);
+    await Plotly.react(container, themed.data, themed.layout, PLOT_CONFIG);
   }
 
   function redrawAllForTheme() {
@@ -1054,6 +1062,11 @@
       this.status = statusLine(root);
       /** @type {{id: number, result: Promise<any>} | null} */
       this.running = null;
+      /** Latest streamed state not drawn yet, and whether a progress redraw is under way. */
+      this.pendingProgress = null;
+      this.drawingProgress = false;
+      /** @type {any} */
+      this.lastState = null;
       this.mirrorSteps(this.initial);
 
       this.form?.addEventListener("submit", (event) => event.preventDefault());
@@ -1067,6 +1080,9 @@
       this.cancelButton.disabled = true;
       actions.append(this.startButton, this.cancelButton);
       (this.form || this.status).after(actions);
+      // Visual progress of a run; screen readers hear start and finish on the status line.
+      this.bar = /** @type {HTMLProgressElement} */ (el("progress", { class: "lw-progress lw-race-progress", "aria-hidden": "true", hidden: true }));
+      actions.after(this.bar);
 
       if (this.display.chart) {
         drawBuildTimeChart(this.display.chart, () =>
@@ -1095,6 +1111,10 @@
       if (state && state.steps !== undefined) {
         this.root.dataset.lwStep = String(state.step);
         this.root.dataset.lwSteps = String(state.steps);
+        if (this.bar) {
+          this.bar.max = Number(state.steps) || 1;
+          this.bar.value = Number(state.step) || 0;
+        }
       }
     }
 
@@ -1112,6 +1132,8 @@
       this.startButton.textContent = "Restart training";
       this.cancelButton.disabled = false;
       this.status.textContent = "Training the three stacks…";
+      this.bar.value = 0;
+      this.bar.hidden = false;
       // The readout changes with every chunk: silence it while streaming, announce the end.
       this.display.readout?.setAttribute("aria-live", "off");
       const request = this.runtime.send({ type: "race", settings }, (state) => this.progress(state));
@@ -1132,11 +1154,31 @@
       }
     }
 
-    /** @param {any} state */
+    /**
+     * Draw streamed progress, latest state only: if plotly takes longer than a chunk,
+     * intermediate states are skipped rather than queued, and a frame passes between
+     * redraws so clicks (Cancel) are never starved.
+     * @param {any} state
+     */
     progress(state) {
       this.lastState = state;
       this.mirrorSteps(state);
-      this.display.show(state, { table: false, readout: true }).then(() => bumpRenders(this.root));
+      this.pendingProgress = state;
+      if (this.drawingProgress) return;
+      this.drawingProgress = true;
+      const drawLatest = () => {
+        const latest = this.pendingProgress;
+        this.pendingProgress = null;
+        if (!latest || !this.running) {
+          this.drawingProgress = false;
+          return;
+        }
+        this.display
+          .show(latest, { table: false, readout: true })
+          .then(() => bumpRenders(this.root))
+          .finally(() => requestAnimationFrame(drawLatest));
+      };
+      drawLatest();
     }
 
     /**
@@ -1149,6 +1191,7 @@
       this.display.readout?.setAttribute("aria-live", "polite");
       await this.display.show(state);
       this.cancelButton.disabled = true;
+      this.bar.hidden = true;
       setState(this.root, this.runtime.state === "failed" ? "error" : "ready");
       this.status.textContent = message;
       bumpRenders(this.root);
@@ -1160,6 +1203,7 @@
       this.display.readout?.setAttribute("aria-live", "polite");
       if (this.lastState) this.display.show(this.lastState, { table: true, readout: true });
       this.cancelButton.disabled = true;
+      this.bar.hidden = true;
       setState(this.root, this.runtime.state === "failed" ? "error" : "ready");
       this.status.textContent = message;
     }
@@ -1304,6 +1348,8 @@
       this.code = this.initial.code;
       /** Runtime generation in which this cell last ran (0 = not in this namespace). */
       this.ranIn = 0;
+      /** Counts drawFigures calls, so an older, slower call stops drawing. */
+      this.figureDrawing = 0;
       /** @type {any} */
       this.editor = null;
       this.source = /** @type {HTMLElement | null} */ (root.querySelector(":scope > pre.lw-source"));
@@ -1466,6 +1512,9 @@
 
     /** @param {any[]} figures plotly specs from show(fig) */
     async drawFigures(figures) {
+      // The build-time figures may still be drawing when a run's figures arrive: only
+      // the latest call may touch the holder.
+      const drawing = ++this.figureDrawing;
       let holder = /** @type {HTMLElement | null} */ (this.output.querySelector(":scope > .lw-figure"));
       if (!holder) {
         holder = el("div", { class: "lw-figure" });
@@ -1477,6 +1526,7 @@
       for (const figure of figures) {
         const title = figure?.layout?.title;
         const label = (typeof title === "string" ? title : title?.text) || "Chart drawn by this cell";
+        if (drawing !== this.figureDrawing) return;
         const chart = el("div", { class: "lw-chart", role: "img", "aria-label": label });
         holder.append(chart);
         try {
@@ -1787,17 +1837,24 @@
     requestAnimationFrame(() => setTimeout(() => whenIdle(start), 0));
   }
 
-  /** Print the numbers: open every table before printing, restore afterwards. */
+  /**
+   * Print the numbers and readable charts: open every table and redraw charts in light
+   * colours before printing; restore both afterwards.
+   */
   function preparePrinting() {
     /** @type {HTMLDetailsElement[]} */
     let opened = [];
     window.addEventListener("beforeprint", () => {
       opened = /** @type {HTMLDetailsElement[]} */ ([...document.querySelectorAll("details.lw-table:not([open])")]);
       for (const details of opened) details.open = true;
+      printing = true;
+      if (document.documentElement.dataset.theme === "dark") redrawAllForTheme();
     });
     window.addEventListener("afterprint", () => {
       for (const details of opened) details.open = false;
       opened = [];
+      printing = false;
+      if (document.documentElement.dataset.theme === "dark") redrawAllForTheme();
     });
   }
 
