@@ -14,16 +14,22 @@ import numpy as np
 def sigmoid(z: np.ndarray) -> np.ndarray:
     # Written with exp(-|z|) so that large |z| neither overflows nor loses precision.
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r)
 
 
 def _sigmoid_slope(z, out):
-    return out * sigmoid(-z)  # s(z)(1 - s(z)), at most 1/4, at z = 0
+    # s(z) s(-z) = e / (1 + e)^2 with e = exp(-|z|): at most 1/4, at z = 0
+    e = np.exp(-np.abs(z))
+    r = 1.0 / (1.0 + e)
+    return e * r * r
 
 
 def _tanh_slope(z, out):
+    # 1 - tanh(z)^2 = 1 / cosh(z)^2 = 4e / (1 + e)^2 with e = exp(-2|z|): at most 1, at z = 0
     e = np.exp(-2.0 * np.abs(z))
-    return 4.0 * e / ((1.0 + e) * (1.0 + e))  # 1 - tanh(z)^2 = 1/cosh(z)^2, at most 1, at z = 0
+    r = 1.0 / (1.0 + e)
+    return 4.0 * e * r * r
 
 
 def _relu_slope(z, out):
@@ -54,22 +60,23 @@ MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0}
 SATURATION_FRACTION = 0.01
 
 
-def saturated_fraction(name: str, z: np.ndarray, out: np.ndarray) -> float:
+def saturated_fraction(name: str, z: np.ndarray, out: np.ndarray) -> np.ndarray:
     """Fraction of unit-example pairs whose slope is under 1 % of the activation's maximum.
 
-    0.0 for relu and linear, which do not saturate on the positive side.
+    z, out: (..., B, D) -> (...): one fraction per leading index (e.g. per layer).
+    0 for relu and linear, which do not saturate on the positive side.
     """
     if name not in MAX_SLOPE:
-        return 0.0
+        return np.zeros(z.shape[:-2])
     slope = SLOPE[name](z, out)
-    return float(np.mean(slope < SATURATION_FRACTION * MAX_SLOPE[name]))
+    return np.mean(slope < SATURATION_FRACTION * MAX_SLOPE[name], axis=(-2, -1))
 
 
-def dead_fraction(name: str, out: np.ndarray) -> float:
-    """Fraction of ReLU units that output 0 for every example of the batch (out: (B, D)).
+def dead_fraction(name: str, out: np.ndarray) -> np.ndarray:
+    """Fraction of ReLU units that output 0 for every example of the batch.
 
-    A dead unit passes no gradient at all. 0.0 for the other activations.
+    out: (..., B, D) -> (...). A dead unit passes no gradient at all. 0 for the others.
     """
     if name != "relu":
-        return 0.0
-    return float(np.mean(np.all(out <= 0.0, axis=0)))
+        return np.zeros(out.shape[:-2])
+    return np.mean(np.all(out <= 0.0, axis=-2), axis=-1)

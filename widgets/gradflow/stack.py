@@ -119,21 +119,27 @@ def stack_backward(dtop, caches, config):
     return dhs, grads
 
 
-def norm(a: np.ndarray) -> float:
-    """Euclidean (Frobenius) norm that neither overflows nor underflows in the squares.
+def norms(a: np.ndarray) -> np.ndarray:
+    """Euclidean norm of each a[i] (over all its other axes), safe from over- and underflow.
 
     np.linalg.norm squares the entries, so 1e-200 would become 0 (a false "underflow") and
-    1e200 would become inf. Dividing by the largest entry first avoids both.
+    1e200 would become inf. Dividing by the largest entry first avoids both. An a[i] with
+    an infinite entry has norm inf, one with a NaN has norm NaN.
     """
-    a = np.asarray(a, dtype=np.float64)
-    if a.size == 0:
-        return 0.0
-    biggest = np.max(np.abs(a))
-    if not np.isfinite(biggest):
-        return float("nan") if np.isnan(a).any() else float("inf")
-    if biggest == 0.0:
-        return 0.0
-    return float(biggest * np.sqrt(np.sum((a / biggest) ** 2)))
+    flat = np.asarray(a, dtype=np.float64).reshape(len(a), -1)
+    if flat.shape[1] == 0:
+        return np.zeros(len(flat))
+    biggest = np.max(np.abs(flat), axis=1)
+    usable = np.isfinite(biggest) & (biggest > 0)
+    safe = np.where(usable, biggest, 1.0)
+    scaled = safe * np.sqrt(np.sum((flat / safe[:, None]) ** 2, axis=1))
+    # zero stays zero; inf stays inf; and max() ignores no NaN, so NaN stays NaN
+    return np.where(usable, scaled, biggest)
+
+
+def norm(a: np.ndarray) -> float:
+    """norms() of a single array."""
+    return float(norms(np.asarray(a)[None])[0])
 
 
 # ---------------------------------------------------------------- result
@@ -245,17 +251,22 @@ def simulate(config: StackConfig | None = None, **overrides) -> SimulationResult
         dtop = np.broadcast_to(r / config.batch, hs[-1].shape)
         dhs, grads = stack_backward(dtop, caches, config)
 
+        # Measured for all layers at once: one numpy call per statistic instead of one per
+        # layer (the per-call cost dominates for small layers, in the browser even more).
         scale = math.sqrt(config.batch)  # per-example size: 1 at the top
-        grad_norms = [scale * norm(d) for d in dhs[1:]]
-        weight_norms = [norm(np.concatenate([g["W"].ravel() for g in block_grads]))
-                        for block_grads in grads]
-        means = [float(np.mean(h)) for h in hs[1:]]
-        stds = [float(np.std(h)) for h in hs[1:]]
+        grad_norms = (scale * norms(np.stack(dhs[1:]))).tolist()
+        weight_norms = norms(np.stack([
+            np.concatenate([g["W"].ravel() for g in block_grads]) for block_grads in grads
+        ])).tolist()
+        h = np.stack(hs[1:])
+        means = h.mean(axis=(1, 2)).tolist()
+        stds = h.std(axis=(1, 2)).tolist()
         # Saturation and death are properties of the activation units (the branch's first
         # layer in a residual block), not of the sum h + F(h).
-        units = [cache[0]["act"] for cache in caches]  # (z, out, name) of each unit layer
-        saturated = [activations.saturated_fraction(config.activation, z, out) for z, out, _ in units]
-        dead = [activations.dead_fraction(config.activation, out) for _, out, _ in units]
+        z = np.stack([cache[0]["act"][0] for cache in caches])
+        out = np.stack([cache[0]["act"][1] for cache in caches])
+        saturated = activations.saturated_fraction(config.activation, z, out).tolist()
+        dead = activations.dead_fraction(config.activation, out).tolist()
         ratio = grad_norms[0] / grad_norms[-1] if grad_norms[-1] != 0 else math.nan
 
     depth = config.depth
