@@ -10,17 +10,25 @@ from gradflow.data import two_spirals
 
 
 @pytest.mark.pyodide
-def test_deep_plain_network_trains_worse_than_shallow_and_residual_does_not():
-    """Lesson defaults (TrainConfig defaults, 300 steps, seed 0): the 20-layer plain network
-    ends with clearly higher TRAINING loss than the 4-layer one; the 20-layer residual
-    network does not."""
-    shallow = train(depth=4, steps=300, seed=0)
-    deep_plain = train(depth=20, steps=300, seed=0)
-    deep_residual = train(depth=20, residual=True, zero_init_branch=True, steps=300, seed=0)
+@pytest.mark.parametrize("steps", [150, 300])
+def test_deep_plain_network_trains_worse_than_shallow_and_residual_does_not(steps):
+    """Lesson recipe (TrainConfig defaults), seed 0, the race's default depths 4 and 20:
+    the deep plain network ends with clearly higher TRAINING loss than the shallow one; the
+    deep residual network does not. 150 is the race's default length, 300 the longest the
+    lesson has used."""
+    shallow = train(depth=4, steps=steps, seed=0)
+    deep_plain = train(depth=20, steps=steps, seed=0)
+    deep_residual = train(depth=20, residual=True, zero_init_branch=True, steps=steps, seed=0)
     assert deep_plain.final_loss > 10 * shallow.final_loss
     assert deep_plain.final_loss > shallow.final_loss + 0.01
     assert deep_residual.final_loss <= shallow.final_loss
     assert deep_residual.final_accuracy == 1.0
+
+
+def test_race_defaults_are_the_pinned_claim():
+    race = views.TrainingRace()
+    assert (race.settings["shallow_depth"], race.settings["deep_depth"]) == (4, 20)
+    assert race.settings["steps"] == 150 and TrainConfig().steps == 150
 
 
 @pytest.mark.pyodide
