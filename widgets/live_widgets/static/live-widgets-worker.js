@@ -93,13 +93,15 @@ async function startRuntime() {
     // @ts-ignore -- importScripts exists in classic workers
     importScripts(PYODIDE_DIR + "pyodide.js");
   } catch (error) {
-    throw new Error(`could not load pyodide/pyodide.js (${oneLine(error)})`);
+    // The browser's message repeats the whole URL; the file name says enough.
+    throw new Error("could not load pyodide/pyodide.js (missing or unreachable)");
   }
   let pyodide;
   try {
     // @ts-ignore -- defined by pyodide.js
     pyodide = await Promise.race([loadPyodide({ indexURL: PYODIDE_DIR }), wasmFailure()]);
   } catch (error) {
+    if (error instanceof WasmFailure) throw error;
     throw new Error(`the Python runtime did not start (${oneLine(error)})`);
   }
 
@@ -110,6 +112,8 @@ async function startRuntime() {
   const dispatch = await importCellRunner(pyodide);
   return { pyodide, dispatch };
 }
+
+class WasmFailure extends Error {}
 
 /**
  * Pyodide 0.27.7 does not reject when pyodide.asm.wasm is missing or corrupt: it logs
@@ -125,7 +129,7 @@ function wasmFailure() {
       warn(...args);
       if (failed) {
         console.warn = warn;
-        reject(new Error(`pyodide/pyodide.asm.wasm could not be used: ${oneLine(args[0])}`));
+        reject(new WasmFailure(`pyodide/pyodide.asm.wasm is missing or damaged (${oneLine(args[0])})`));
       } else if (String(args[0]).includes("wasm instantiation failed")) {
         failed = true; // the reason is the next warning
       }

@@ -123,6 +123,16 @@
     return status;
   }
 
+  /**
+   * One status line: whitespace collapsed and cut at `limit` characters.
+   * @param {string} text
+   * @param {number} limit
+   */
+  function shorten(text, limit) {
+    const line = String(text).replace(/\s+/g, " ").trim();
+    return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+  }
+
   /** @param {unknown} error */
   function messageOf(error) {
     if (error && typeof error === "object" && "message" in error) return String(/** @type {any} */ (error).message);
@@ -610,7 +620,7 @@
     } else if (event.type === "fatal") {
       hideProgress(root);
       setState(root, "error");
-      status.textContent = `Live Python is unavailable: ${event.message}. The results shown were computed when the book was built.`;
+      status.textContent = `Live Python is unavailable: ${shorten(event.message, 140)}. Results shown are from the book's build.`;
       if (hooks.onFail) hooks.onFail();
     }
   }
@@ -848,6 +858,10 @@
       this.chart = /** @type {HTMLElement | null} */ (root.querySelector(":scope > .lw-chart"));
       this.details = /** @type {HTMLDetailsElement | null} */ (root.querySelector(":scope > details.lw-table"));
       this.tableFolded = false;
+      /** While a predict prompt hides the chart, results are kept here, drawn on reveal. */
+      this.chartDeferred = false;
+      /** @type {any} */
+      this.deferredFigure = null;
     }
 
     /**
@@ -883,7 +897,12 @@
         }
         fillTable(/** @type {HTMLTableElement} */ (table), result.table);
       }
-      if (result.figure) await this.drawChart(result.figure);
+      if (result.figure && this.chartDeferred) {
+        this.deferredFigure = result.figure;
+        loadPlotly().catch(() => {}); // ready by the time the reader commits a guess
+      } else if (result.figure) {
+        await this.drawChart(result.figure);
+      }
     }
   }
 
@@ -910,6 +929,7 @@
         (error) => this.showError(error),
       );
       this.predict = new PredictPrompt(root, () => this.reveal());
+      this.display.chartDeferred = this.predict.pending;
 
       this.form?.addEventListener("submit", (event) => event.preventDefault());
       this.form?.addEventListener("input", (event) => this.onInput(event));
@@ -937,8 +957,12 @@
       );
     }
 
+    /** The guess is in: draw the latest result (the build-time one, or a shared link's). */
     reveal() {
-      this.drawWhenNear();
+      this.display.chartDeferred = false;
+      this.display.drawChart(this.display.deferredFigure || this.initial.figure).catch((error) => {
+        this.status.textContent = `The chart could not be drawn (${messageOf(error)}); the table shows its numbers.`;
+      });
       // Re-setting the text makes screen readers announce the now-visible readout.
       if (this.display.readout) this.display.readout.textContent = this.display.readout.textContent;
     }
@@ -1299,13 +1323,17 @@
 
     /**
      * Run `cell`, first running (and showing the output of) earlier cells that have not
-     * run in this namespace, so names they define exist.
+     * run in this namespace, so names they define exist. Only cells still holding the
+     * lesson's own code run by themselves (that code ran when the book was built); a
+     * cell the reader edited, perhaps into an endless loop, runs only when asked.
      * @param {CellWidget} cell
      */
     run(cell) {
       return this.enqueue(async () => {
         await this.runSetup();
-        const earlier = this.cells.filter((c) => c.index < cell.index && c.ranIn !== this.runtime.generation && !c.insideExercise);
+        const earlier = this.cells.filter(
+          (c) => c.index < cell.index && c.ranIn !== this.runtime.generation && !c.insideExercise && c.getCode() === c.initial.code,
+        );
         for (const previous of earlier) await previous.execute();
         await cell.execute();
         return earlier.length;
