@@ -656,6 +656,10 @@ def _link_problem(href: str, page: Page, book: Book, labels: dict[str, Path],
             cls = registry.directives.get(widget.name) if widget else None
             if cls is None or not is_view_directive(cls):
                 return f"share link '{href}': no chart widget '{name}' on that page"
+            from live_widgets.build_results import RACE
+            if cls.view == RACE:
+                # live-widgets.js restores settings from links for views only (§5)
+                return f"share link '{href}': a training race cannot be opened by a link"
             # A share link overrides the widget's own options, setting by setting.
             options = dict(widget.options)
             for setting, value in parse_qsl(query, keep_blank_values=True):

@@ -104,6 +104,9 @@ DEFECTS = [
     Defect("share-link-unknown-widget", OTHER, "#sample-flow?", "#sample-flew?", "sample-flew",
            "no chart widget 'sample-flew'"),
     Defect("share-link-bad-setting", OTHER, "depth=40", "depth=400", "depth=400", "depth"),
+    Defect("share-link-to-a-race", OTHER, "../lessons/good-lesson.html#sample-flow?depth=40",
+           "../lessons/good-lesson.html#sample-race?steps=100", "sample-race",
+           "a training race cannot be opened by a link"),
     Defect("share-link-unknown-setting", OTHER, "activation=tanh", "colour=red", "colour=red",
            "'colour' is not a setting"),
 ]
