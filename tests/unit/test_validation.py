@@ -39,6 +39,12 @@ def test_compute_guard_says_what_to_reduce():
         simulate(depth=1000, width=256, batch=1024)
 
 
+def test_memory_guard_says_what_to_reduce():
+    with pytest.raises(ValueError, match=r"too many numbers in memory.*reduce depth \(1000\), "
+                                         r"width \(16\) or batch \(1024\)"):
+        simulate(depth=1000, width=16, batch=1024)
+
+
 def test_unknown_setting_is_named():
     with pytest.raises(ValueError, match="unknown setting 'dpeth'; allowed: .*depth"):
         simulate(dpeth=3)

@@ -29,6 +29,10 @@ SEED_RANGE = (0, 2**32 - 1)
 # ~1e9 of these units per second in CPython and Pyodide is 2-4x slower (no threaded BLAS),
 # so this limit keeps one simulate call well under a second in a browser tab.
 MAX_SIMULATE_WORK = 300_000_000
+# Memory guard. simulate keeps every layer's activations and gradients (about ten arrays of
+# depth x batch x width float64 values); this bound keeps that under ~250 MB, which a
+# browser tab on a school laptop can still hold.
+MAX_STORED_VALUES = 3_000_000
 
 
 def check_int(name: str, value, low: int, high: int) -> int:
@@ -123,10 +127,14 @@ class StackConfig:
             # one example has no spread to normalise by: every output would be 0
             raise ValueError(f"batch must be from 2 to {BATCH_RANGE[1]} with batch_norm, got {self.batch}")
         set_(self, "seed", check_int("seed", self.seed, *SEED_RANGE))
-        check_work(
-            self.work(), MAX_SIMULATE_WORK, "This stack",
-            f"depth ({self.depth}), width ({self.width}) or batch ({self.batch})",
-        )
+        reduce = f"depth ({self.depth}), width ({self.width}) or batch ({self.batch})"
+        check_work(self.work(), MAX_SIMULATE_WORK, "This stack", reduce)
+        stored = self.depth * self.width * self.batch
+        if stored > MAX_STORED_VALUES:
+            raise ValueError(
+                f"This stack would keep too many numbers in memory for a browser tab: "
+                f"depth x width x batch = {stored:.3g} exceeds {MAX_STORED_VALUES:.3g}; "
+                f"reduce {reduce}")
 
     def work(self) -> int:
         """Estimated work of one simulate call: depth x width^2 x batch x weight layers."""
