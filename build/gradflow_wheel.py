@@ -7,6 +7,7 @@ so the lock entry's file name and sha256 are rewritten after compiling.
 """
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,13 @@ import runtime_pins as pins
 from verified_files import AssetError, sha256_of
 
 WIDGETS = Path("widgets")
+
+# Reproducible wheel bytes: the same sources give the same sha256, so the asset manifest's
+# version (the service worker's cache name) changes only when something really changed.
+# setuptools stamps zip entries with this time, and py_compile then writes hash-based .pyc
+# files instead of ones holding the source's modification time.
+REPRODUCIBLE_EPOCH = "315532800"  # 1980-01-01, the earliest time a zip entry can hold
+_REPRODUCIBLE_ENV = {**os.environ, "SOURCE_DATE_EPOCH": REPRODUCIBLE_EPOCH}
 
 
 def _pyodide_cli() -> str:
@@ -50,7 +58,8 @@ def build_pure_wheel(root: Path, out_dir: Path) -> Path:
         command.append("--no-build-isolation")
     # "./widgets", not "widgets": a bare name would be looked up on the package index.
     command.append(f"./{WIDGETS}")
-    completed = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    completed = subprocess.run(command, cwd=root, capture_output=True, text=True,
+                               env=_REPRODUCIBLE_ENV)
     if completed.returncode != 0:
         raise AssetError(f"pip wheel {WIDGETS}/ failed:\n{completed.stderr.strip()}")
     wheels = list(out_dir.glob("gradflow-*-py3-none-any.whl"))
@@ -65,6 +74,18 @@ def build_pure_wheel(root: Path, out_dir: Path) -> Path:
         raise AssetError(f"{wheels[0].name} must hold only the gradflow package, also has "
                          f"{sorted(stray)}: restrict packages in {WIDGETS}/pyproject.toml")
     return wheels[0]
+
+
+def _fix_zip_times(wheel: Path) -> None:
+    """Rewrite `wheel` with every entry dated REPRODUCIBLE_EPOCH (py-compile dates the
+    entries it writes with the current time)."""
+    with zipfile.ZipFile(wheel) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.external_attr = info.external_attr
+            archive.writestr(fixed, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _prune(lock: dict) -> dict:
@@ -103,7 +124,8 @@ def add_gradflow(root: Path, pyodide_dir: Path) -> Path:
     lock["info"]["version"] = pins.PYODIDE_VERSION
 
     completed = subprocess.run([_pyodide_cli(), "py-compile", "--silent", "--no-keep",
-                                str(staged)], capture_output=True, text=True)
+                                str(staged)], capture_output=True, text=True,
+                               env=_REPRODUCIBLE_ENV)
     if completed.returncode != 0:
         raise AssetError(f"pyodide py-compile {staged.name} failed:\n"
                          f"{completed.stderr.strip()}")
@@ -111,6 +133,7 @@ def add_gradflow(root: Path, pyodide_dir: Path) -> Path:
     if len(compiled) != 1 or staged.exists():
         raise AssetError(f"pyodide py-compile left {sorted(p.name for p in pyodide_dir.glob('gradflow-*'))}, "
                          "expected exactly one gradflow-*-cp312-none-any.whl")
+    _fix_zip_times(compiled[0])
     entry = lock["packages"]["gradflow"]
     entry["file_name"] = compiled[0].name
     entry["sha256"] = sha256_of(compiled[0])

@@ -204,3 +204,20 @@ def test_find_python312_prints_a_working_python_3_12():
     version = subprocess.run([found, "-c", "import sys; print(sys.version_info[:2])"],
                              capture_output=True, text=True, check=True).stdout.strip()
     assert version == "(3, 12)"
+
+
+def test_the_compiled_gradflow_wheel_is_reproducible(tmp_path):
+    """Same sources, same bytes: otherwise every deployment would look new to the service
+    worker and readers would download the runtime again."""
+    hashes = []
+    for attempt in ("first", "second"):
+        pyodide_dir = tmp_path / attempt
+        pyodide_dir.mkdir()
+        (pyodide_dir / "pyodide-lock.json").write_bytes(
+            (REPO / "node_modules/pyodide/pyodide-lock.json").read_bytes())
+        wheel = gradflow_wheel.add_gradflow(REPO, pyodide_dir)
+        lock = json.loads((pyodide_dir / "pyodide-lock.json").read_text())
+        assert lock["packages"]["gradflow"]["sha256"] == sha256_of(wheel)
+        assert lock["info"]["version"] == pins.PYODIDE_VERSION
+        hashes.append(sha256_of(wheel))
+    assert hashes[0] == hashes[1]

@@ -9,6 +9,9 @@ any real difference (a changed seed, dtype, or formula shifts values by far more
 Measured here: at most 2e-13 in every case except the chaotic ones (see CHAOTIC in
 cross_runtime_cases.py), where perturbations grow exponentially with depth; those are held
 to relative 1e-6 (measured 3e-8), still far below what a chart or a two-digit readout shows.
+Training is compared at 1e-9 too, except the chaotic deep plain run, whose differences grow
+about 50-fold per step: its first steps are compared, then only the lesson's conclusion
+(see CHAOTIC_TRAINING in cross_runtime_cases.py).
 """
 
 import json
@@ -66,13 +69,36 @@ def test_cpython_and_pyodide_agree(part, pyodide_cases):
     assert cpython["gradflow"] == pyodide["gradflow"]
     assert cpython["value"], f"no {part} were computed"
     # ...and the same numbers.
-    if part == "simulations":
+    if part == "training":
+        _assert_same_training(cpython["value"], pyodide["value"])
+    elif part == "simulations":
         for index, config in enumerate(cross_runtime_cases.SIMULATIONS):
             rtol = RTOL_CHAOTIC if config in cross_runtime_cases.CHAOTIC else RTOL
             assert_same(cpython["value"][index], pyodide["value"][index],
                         f"simulate({config})", rtol)
     else:
         assert_same(cpython["value"], pyodide["value"], part)
+
+
+def _assert_same_training(cpython, pyodide):
+    chaotic = cross_runtime_cases.CHAOTIC_TRAINING
+    compared = cross_runtime_cases.CHAOTIC_TRAINING_STEPS_COMPARED
+    assert len(cpython) == len(pyodide)
+    for left, right in zip(cpython, pyodide):
+        name = f"training(depth={left['depth']}, residual={left['residual']})"
+        if {"depth": left["depth"], "residual": left["residual"]} != chaotic:
+            assert_same(left, right, name)
+            continue
+        # Chaotic: the same numbers while the rounding differences are still small...
+        assert_same(left["losses"][:compared], right["losses"][:compared], f"{name}.losses")
+        # ...and afterwards the same lesson in both runtimes: the deep plain network ends
+        # with a higher loss than the deep residual one.
+        for runs in (cpython, pyodide):
+            residual_run = next(run for run in runs
+                                if run["depth"] == left["depth"] and run["residual"])
+            plain_run = next(run for run in runs
+                             if run["depth"] == left["depth"] and not run["residual"])
+            assert plain_run["losses"][-1] > residual_run["losses"][-1], name
 
 
 def test_the_chaotic_cases_are_among_the_simulations():
