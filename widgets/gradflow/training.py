@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -149,9 +149,13 @@ def clip_by_global_norm(grad: np.ndarray, max_norm: float) -> np.ndarray:
 
 @dataclass
 class TrainingResult:
-    """losses[i]: training loss at step i+1 (of the whole set when batch is None or
-    n_points, else of that step's mini-batch). final_loss / final_accuracy: on the whole training set after the
-    last step. diverged_at: first step whose loss was not finite (training stops there)."""
+    """What one training run produced.
+
+    losses[i]: training loss at step i+1 (of the whole set when batch is None or equals
+    n_points, else of that step's mini-batch). final_loss / final_accuracy: on the whole
+    training set after the last step. diverged_at: first step whose loss was not finite
+    (training stops there), else None.
+    """
 
     config: TrainConfig
     losses: list[float]
@@ -159,7 +163,6 @@ class TrainingResult:
     final_accuracy: float
     steps_done: int
     diverged_at: int | None = None
-    flags: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
