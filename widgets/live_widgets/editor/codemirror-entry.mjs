@@ -90,6 +90,9 @@ function create(parent, doc, options = {}) {
         bracketMatching(),
         highlightActiveLine(),
         indentUnit.of("    "),
+        // Long lines wrap instead of scrolling sideways: on a 375 px phone a sideways
+        // scroller hides code, and it cannot be reached with the keyboard.
+        EditorView.lineWrapping,
         python(),
         syntaxHighlighting(classHighlighter),
         runKeymap,
