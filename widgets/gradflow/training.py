@@ -68,8 +68,8 @@ class TrainConfig:
     momentum: float = 0.9
     clip: float = 0.0
     warmup: int = 0
-    steps: int = 150
-    n_points: int = 200
+    steps: int = 100
+    n_points: int = 100
     batch: int | None = None
     noise: float = 0.05
     seed: int = 0
