@@ -48,6 +48,10 @@ const RACE_CHUNK_TARGET_MS = 80;
 /** Race ids whose cancel arrived; checked between chunks. */
 const cancelledRaces = new Set();
 
+/** cell_runner.py is small: fetch it while Pyodide downloads and compiles. */
+const cellRunnerSource = fetchCellRunner();
+cellRunnerSource.catch(() => {}); // reported by the simulator stage, not as unhandled
+
 /** The one start-up promise; every handler awaits it. */
 const runtimePromise = startRuntime();
 runtimePromise.then(
@@ -167,20 +171,24 @@ async function loadPackages(pyodide, names) {
   }
 }
 
+/** @returns {Promise<string>} the text of cell_runner.py */
+async function fetchCellRunner() {
+  try {
+    const response = await fetch(CELL_RUNNER_URL);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.text();
+  } catch (error) {
+    throw new Error(`could not load live-widgets/cell_runner.py (${oneLine(error)})`);
+  }
+}
+
 /**
- * Fetch cell_runner.py, write it into Pyodide's file system and import it.
+ * Write the fetched cell_runner.py into Pyodide's file system and import it.
  * @param {any} pyodide
  * @returns {Promise<any>} PyProxy of cell_runner.dispatch
  */
 async function importCellRunner(pyodide) {
-  let source;
-  try {
-    const response = await fetch(CELL_RUNNER_URL);
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    source = await response.text();
-  } catch (error) {
-    throw new Error(`could not load live-widgets/cell_runner.py (${oneLine(error)})`);
-  }
+  const source = await cellRunnerSource;
   pyodide.FS.mkdirTree(SIMULATOR_DIR);
   pyodide.FS.writeFile(`${SIMULATOR_DIR}/cell_runner.py`, source);
   const sys = pyodide.pyimport("sys");
