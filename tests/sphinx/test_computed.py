@@ -49,9 +49,8 @@ def test_failing_expression_fails_with_file_and_line(build_with_problems, text, 
     built = build_with_problems({"index": f"""
         # Numbers
 
-        First paragraph.
-
-        Value: {{computed}}`{text}`.
+        A paragraph whose first line is fine,
+        then a value: {{computed}}`{text}`.
         """})
     assert built.statuscode != 0
-    assert "index.md:6: ERROR: computed:" in built.warnings and message in built.warnings
+    assert "index.md:5: ERROR: computed:" in built.warnings and message in built.warnings

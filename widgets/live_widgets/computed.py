@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
@@ -25,6 +27,19 @@ def split_expression(text: str) -> tuple[str, str]:
 
 
 class ComputedRole(SphinxRole):
+    def _line_of_role(self) -> int:
+        """MyST gives a role the line where its paragraph starts; find its own line."""
+        try:
+            lines = Path(self.env.doc2path(self.env.docname)).read_text("utf-8").splitlines()
+        except OSError:
+            return self.lineno
+        # MyST's rawtext is ":computed:`…`", so look for the text between the backticks
+        needle = f"`{self.text.splitlines()[0]}"
+        for number in range(max(self.lineno - 1, 0), len(lines)):
+            if needle in lines[number]:
+                return number + 1
+        return self.lineno
+
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         expression, spec = split_expression(self.text)
         try:
@@ -33,7 +48,7 @@ class ComputedRole(SphinxRole):
         except Exception as error:  # any failure of the author's expression fails the build
             report_error(self.env,
                          f"computed: `{self.text}` failed: {type(error).__name__}: {error}",
-                         (self.env.docname, self.lineno))
+                         (self.env.docname, self._line_of_role()))
             return [nodes.problematic(self.rawtext, self.rawtext)], []
         return [nodes.inline(self.rawtext, text, classes=["lw-computed"])], []
 
