@@ -13,11 +13,12 @@ import re
 from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # Cold Pyodide start is ~2.5 s on an idle machine; eight engineers share two cores,
 # so the bound is generous. A timeout here means "never became ready", not "slow".
 RUNTIME_TIMEOUT_MS = 120_000
-RENDER_TIMEOUT_MS = 60_000
+RENDER_TIMEOUT_MS = 120_000
 
 WORKER_KINDS = ("view", "race", "cell", "exercise")
 
@@ -57,10 +58,16 @@ def renders(widget: Locator) -> int:
 
 def wait_renders_above(widget: Locator, count: int) -> None:
     """Wait for the next live redraw after `count`; fail at once if the widget errors."""
-    widget.page.wait_for_function(
-        """([el, count]) => el.dataset.lwState === 'error'
-                            || Number(el.dataset.lwRenders || 0) > count""",
-        arg=[widget.element_handle(), count], timeout=RENDER_TIMEOUT_MS)
+    try:
+        widget.page.wait_for_function(
+            """([el, count]) => el.dataset.lwState === 'error'
+                                || Number(el.dataset.lwRenders || 0) > count""",
+            arg=[widget.element_handle(), count], timeout=RENDER_TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        raise AssertionError(
+            f"widget {widget.get_attribute('id')!r} did not redraw within "
+            f"{RENDER_TIMEOUT_MS / 1000:.0f} s (state {widget.get_attribute('data-lw-state')!r}, "
+            f"status {widget.locator('.lw-status').all_inner_texts()})") from None
     if widget.get_attribute("data-lw-state") == "error":
         status = widget.locator(".lw-status").all_inner_texts()
         raise AssertionError(f"widget went to state 'error': {status}")

@@ -17,7 +17,7 @@ def open_and_settle(page: Page, url: str) -> None:
     """Load a page and, if it has live widgets, wait until every one is interactive."""
     response = page.goto(url, wait_until="load")
     assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    expect(page.locator("h1").first).to_be_visible()
+    expect(page.locator("h1:visible").first).to_be_visible()
     live = page.locator(", ".join(
         f'.lw-widget[data-lw-kind="{kind}"]' for kind in WORKER_KINDS))
     if live.count():
@@ -84,7 +84,7 @@ _HIDDEN_TEXT = """() => [...document.querySelectorAll('main p, main li, main h1,
 def test_without_javascript_text_and_fallback_tables_show(new_context, site_server, site_page):
     page = new_context(java_script_enabled=False).new_page()
     page.goto(site_server.url(site_page), wait_until="load")
-    expect(page.locator("h1").first).to_be_visible()
+    expect(page.locator("h1:visible").first).to_be_visible()
     assert page.evaluate("() => document.documentElement.classList.contains('lw-js')") is False
     assert page.evaluate(_HIDDEN_TEXT) == [], "text hidden when JavaScript is off"
     for kind in ("view", "race"):

@@ -40,7 +40,7 @@ def test_page_stays_readable_and_says_what_failed(new_context, site_server, guar
     page.goto(site_server.url(page_path))
     wait_runtime(page, expected="failed")
 
-    expect(page.locator("h1").first).to_be_visible()
+    expect(page.locator("h1:visible").first).to_be_visible()
     statuses = page.locator(".lw-status")
     assert statuses.count() > 0, f"{page_path} has no status line to report the failure"
     for index in range(statuses.count()):

@@ -12,8 +12,8 @@ import pytest
 from gradflow import views
 from playwright.sync_api import Locator, Page, expect
 
-from live_page import (action, another_value, assert_traces_match, commit_prediction,
-                       initial_data, plotted_traces, renders, set_control,
+from live_page import (RENDER_TIMEOUT_MS, action, another_value, assert_traces_match,
+                       commit_prediction, initial_data, plotted_traces, renders, set_control,
                        wait_renders_above, wait_runtime, wait_state, widgets)
 
 # CPython (numpy 2.x here) and Pyodide (numpy 2.0.2) run the same float64 code; the
@@ -41,11 +41,13 @@ def test_build_time_charts_are_drawn_before_the_runtime_is_needed(demo):
     for widget in view_widgets(demo):
         initial = initial_data(widget)
         name = widget.get_attribute("id")
-        # Drawn from the embedded JSON, whatever the worker is doing meanwhile.
+        # Charts are drawn as they near the viewport, and after the guess on predict prompts.
+        widget.scroll_into_view_if_needed()
+        commit_prediction(widget)
         demo.wait_for_function(
             "el => { const g = el.querySelector('.js-plotly-plot') || el;"
             " return Array.isArray(g.data) && g.data.length > 0; }",
-            arg=widget.locator(".lw-chart").element_handle())
+            arg=widget.locator(".lw-chart").element_handle(), timeout=RENDER_TIMEOUT_MS)
         assert_traces_match(plotted_traces(widget), initial["figure"], 0.0, f"{name} (build time)")
         # The build-time numbers are what gradflow gives for the directive's settings.
         assert_traces_match(plotted_traces(widget),
@@ -98,7 +100,7 @@ def test_rapid_changes_end_on_the_latest_settings(demo):
             const g = el.querySelector('.js-plotly-plot') || el.querySelector('.lw-chart');
             return el.dataset.lwState === 'ready' && g && g.data
                    && g.data[0].x.length === layers; }""",
-        arg=[widget.element_handle(), layers], timeout=60_000)
+        arg=[widget.element_handle(), layers], timeout=RENDER_TIMEOUT_MS)
     assert_traces_match(plotted_traces(widget), wanted["figure"], RTOL, "after a burst")
     expect(widget.locator(".lw-readout")).to_have_text(wanted["readout"])
 
@@ -116,19 +118,25 @@ def test_predict_prompt_hides_the_chart_until_a_guess(demo):
     expect(widget.locator(".lw-chart")).to_be_visible()
 
 
-def test_shared_link_restores_a_widgets_settings(new_context, site_server):
-    probe = new_context().new_page()
-    probe.goto(site_server.url("book/demo.html"))
-    widget = _gradient_widget_with(probe, "depth")
-    name = widget.get_attribute("id")
-    assert name, "a chart widget needs an id (its :name:) to be shared"
+def _shared_settings(widget: Locator) -> dict:
+    """A depth and one select setting that differ from the widget's own."""
     initial = initial_data(widget)
     specs = {c["name"]: c for c in initial["controls"]}
     shared = {"depth": another_value(specs["depth"], initial["settings"]["depth"])}
     for spec in specs.values():
-        if spec["kind"] == "select" and spec["name"] != "depth":
+        if spec["kind"] == "select":
             shared[spec["name"]] = another_value(spec, initial["settings"][spec["name"]])
             break
+    return shared
+
+
+def _open_shared_link(new_context, site_server, predicting: bool) -> tuple[Locator, dict]:
+    probe = new_context().new_page()
+    probe.goto(site_server.url("book/demo.html"))
+    widget = _gradient_widget_with(probe, "depth", predicting=predicting)
+    name = widget.get_attribute("id")
+    assert name, "a chart widget needs an id (its :name:) to be shared"
+    initial, shared = initial_data(widget), _shared_settings(widget)
     probe.close()
 
     page = new_context().new_page()
@@ -137,18 +145,34 @@ def test_shared_link_restores_a_widgets_settings(new_context, site_server):
     widget = page.locator(f"#{name}")
     wait_renders_above(widget, 0)  # the restored settings are computed live
     wait_state(widget, "ready")
-    commit_prediction(widget)
     form = widget.locator("form.lw-controls")
     for key, value in shared.items():
         expect(form.locator(f'[name="{key}"]').first).to_have_value(str(value))
-    wanted = expected(initial["view"], {**initial["settings"], **shared})
-    assert_traces_match(plotted_traces(widget), wanted["figure"], RTOL, f"{name} from {shared}")
+    return widget, expected(initial["view"], {**initial["settings"], **shared})
 
 
-def _gradient_widget_with(page: Page, control: str) -> Locator:
+def test_shared_link_restores_a_widgets_settings(new_context, site_server):
+    widget, wanted = _open_shared_link(new_context, site_server, predicting=False)
+    assert_traces_match(plotted_traces(widget), wanted["figure"], RTOL, "from a shared link")
+    expect(widget.locator(".lw-readout")).to_have_text(wanted["readout"])
+
+
+def test_shared_link_to_a_predict_widget_shows_the_shared_result_after_the_guess(
+        new_context, site_server):
+    widget, wanted = _open_shared_link(new_context, site_server, predicting=True)
+    commit_prediction(widget)  # the reader guesses after the link's result was computed
+    expect(widget.locator(".lw-readout")).to_have_text(wanted["readout"])
+    assert_traces_match(plotted_traces(widget), wanted["figure"], RTOL,
+                        "shared link, after the guess")
+
+
+def _gradient_widget_with(page: Page, control: str, predicting: bool | None = None) -> Locator:
     for widget in view_widgets(page):
         initial = initial_data(widget)
-        if initial["view"] == "gradient" and any(c["name"] == control
-                                                 for c in initial["controls"]):
+        has_prompt = widget.locator("fieldset.lw-predict").count() > 0
+        if (initial["view"] == "gradient"
+                and any(c["name"] == control for c in initial["controls"])
+                and (predicting is None or predicting == has_prompt)):
             return widget
-    raise AssertionError(f"no gradient widget on the page shows a {control!r} control")
+    raise AssertionError(f"no gradient widget on the page shows a {control!r} control"
+                         + ("" if predicting is None else f" with predict={predicting}"))
