@@ -56,7 +56,7 @@ def test_unknown_setting_is_named():
     ({"steps": 0}, "steps must be from 1 to 20000, got 0"),
     ({"optimizer": "rmsprop"}, "optimizer must be one of 'sgd', 'adam', got 'rmsprop'"),
     ({"n_points": 2}, "n_points must be from 4 to 4000, got 2"),
-    ({"batch": 300}, "batch must be from 2 to 200, got 300"),
+    ({"batch": 300}, "batch must be from 2 to 100, got 300"),  # at most n_points (default 100)
     ({"noise": -0.1}, "noise must be from 0 to 1, got -0.1"),
     ({"depth": 201}, "depth must be from 1 to 200, got 201"),
     ({"steps": 20000, "depth": 200, "width": 128}, "This training run is too large"),
