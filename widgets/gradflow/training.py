@@ -217,7 +217,8 @@ class Network:
         dhs, block_grads = stack_backward(dtop, caches, c)
         _, in_grads = dense_backward(dhs[0], in_cache)
         grad_dicts = [in_grads] + [g for block in block_grads for g in block] + [{"W": dw_out, "b": db_out}]
-        return loss, accuracy, np.concatenate([g[k].ravel() for g in grad_dicts for k in sorted(g)])
+        # axis=None flattens every array as it joins them: one numpy call, not one per array
+        return loss, accuracy, np.concatenate([g[k] for g in grad_dicts for k in sorted(g)], axis=None)
 
     def evaluate(self, x, y):
         """(loss, accuracy) on x, y without changing anything."""
