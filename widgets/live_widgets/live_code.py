@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -21,8 +22,9 @@ _EXCEPTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
 
 class live_code_cell(nodes.General, nodes.Element):
-    """Attributes: ``code``, ``hidden`` (set-up cell), ``raises`` (expected exception
-    name or ""), ``starter`` (an exercise's starter code: embedded, not run),
+    """Attributes: ``code``, ``code_line`` (file line of the code's first line),
+    ``hidden`` (set-up cell), ``raises`` (expected exception name or ""), ``starter``
+    (an exercise's starter code: embedded, not run),
     ``index`` and ``outputs`` (set when the page's cells have run)."""
 
 
@@ -43,6 +45,7 @@ def make_cell(code: str, *, hidden: bool = False, raises: str = "",
     node["raises"] = raises
     node["starter"] = starter
     node["index"] = 0
+    node["code_line"] = 0
     node["outputs"] = empty_outputs()
     return node
 
@@ -68,6 +71,20 @@ class LiveCodeDirective(WidgetDirective):
     def converters(cls) -> dict[str, Any]:
         return dict(cls.converters_spec)
 
+    def first_code_line(self) -> int:
+        """The file line of the code's first line, so a build-time error can name the
+        exact line (MyST's content_offset does not count the option lines)."""
+        source, _ = self.get_source_info()
+        first = next((line.strip() for line in self.content if line.strip()), "")
+        try:
+            lines = Path(source).read_text("utf-8").splitlines()
+        except OSError:
+            return self.lineno
+        for number in range(self.lineno, len(lines)):
+            if lines[number].strip() == first:
+                return number + 1 - next(i for i, line in enumerate(self.content) if line.strip())
+        return self.lineno
+
     def build(self) -> list[nodes.Node]:
         values = self.convert(self.converters())
         code = "\n".join(self.content)
@@ -75,6 +92,7 @@ class LiveCodeDirective(WidgetDirective):
             raise WidgetError("the cell has no code")
         node = make_cell(code, hidden="hidden" in values, raises=values.get("raises", ""))
         self.set_source_info(node)
+        node["code_line"] = self.first_code_line()
         if "name" in values or not node["hidden"]:
             self.register_name(node, self.widget_name())
         return [node]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import traceback
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -67,7 +68,22 @@ def _run_cell(app: Sphinx, kernel: Kernel, cell: live_code_cell) -> None:
     elif failure is not None and type(failure).__name__ != expected.rsplit(".", 1)[-1]:
         report_error(app.env, "live-code: the cell raised an error at build time"
                               + (f" (expected {expected})" if expected else "")
-                              + ":\n" + outputs["error"], cell)
+                              + ":\n" + outputs["error"], _error_location(app, cell, failure))
+
+
+def _error_location(app: Sphinx, cell: live_code_cell,
+                    failure: BaseException) -> tuple[str, int] | live_code_cell:
+    """The file line of the cell's line where the error happened (else the directive)."""
+    filename = CELL_FILENAME.format(cell_id(cell))
+    line = None
+    if isinstance(failure, SyntaxError) and failure.filename == filename:
+        line = failure.lineno
+    else:
+        frames = [f for f in traceback.extract_tb(failure.__traceback__) if f.filename == filename]
+        line = frames[-1].lineno if frames else None
+    if not line or not cell["code_line"]:
+        return cell
+    return (app.env.docname, cell["code_line"] + line - 1)
 
 
 def _check_solution(app: Sphinx, kernel: Kernel, exercise: exercise_node) -> None:
