@@ -782,7 +782,12 @@
    * @returns {{settings: Record<string, any>, problems: string[]} | null}
    */
   function settingsFromLink(name, base) {
-    const hash = decodeURIComponent(window.location.hash.slice(1));
+    let hash;
+    try {
+      hash = decodeURIComponent(window.location.hash.slice(1));
+    } catch {
+      return null; // a mangled fragment is not a share link
+    }
     const question = hash.indexOf("?");
     if (question < 0 || hash.slice(0, question) !== name) return null;
     const params = new URLSearchParams(hash.slice(question + 1));
@@ -923,6 +928,8 @@
       /** @type {Record<string, any>} */
       this.settings = { ...this.initial.settings };
       this.needsCompute = false;
+      /** What the status says about a share link's ignored settings, if anything. */
+      this.linkNote = "";
       this.coalescer = new LatestOnly(
         (settings) => this.compute(settings),
         (result) => this.showResult(result),
@@ -941,6 +948,8 @@
         followRuntime(root, event, {
           onReady: () => {
             enableForm(this.form, true);
+            // followRuntime cleared the status; a note about the link still applies.
+            if (this.linkNote) this.status.textContent = this.linkNote;
             if (this.needsCompute) this.submit();
           },
           onFail: () => enableForm(this.form, false),
@@ -982,7 +991,8 @@
       this.settings = linked.settings;
       writeForm(this.form, this.settings);
       this.needsCompute = true;
-      if (linked.problems.length > 0) this.status.textContent = `The link's settings were partly ignored: ${linked.problems.join("; ")}.`;
+      this.linkNote = linked.problems.length > 0 ? shorten(`The link's settings were partly ignored: ${linked.problems.join("; ")}.`, 200) : "";
+      this.status.textContent = this.linkNote;
       this.root.scrollIntoView({ block: "start" });
       this.runtime.start();
       if (this.runtime.state === "ready") this.submit();
@@ -990,6 +1000,7 @@
 
     /** @param {Event} event */
     onInput(event) {
+      this.linkNote = ""; // the reader has moved on from the link's settings
       if (event.target instanceof Element) updateValueDisplay(event.target);
       const { settings, invalid } = readForm(this.form, this.settings);
       if (invalid.length > 0) {
@@ -1014,7 +1025,7 @@
 
     /** @param {any} result */
     async showResult(result) {
-      this.status.textContent = "";
+      this.status.textContent = this.linkNote;
       await this.display.show(result);
       setState(this.root, "ready");
       bumpRenders(this.root);
@@ -1292,7 +1303,9 @@
       // namespace is prepared before the reader's first Run.
       runtime.subscribe((event) => {
         if (event.type === "ready" && this.setupCells.length > 0) {
-          this.enqueue(() => this.runSetup()).catch((error) => console.error("live-widgets:", messageOf(error)));
+          // A failure is reported where it matters: the next Run retries the set-up and
+          // shows the error in that cell's status line.
+          this.enqueue(() => this.runSetup()).catch(() => {});
         }
       });
     }
