@@ -86,7 +86,6 @@ def test_cell_runner_is_shipped_unchanged(site):
     assert shipped.read_bytes() == CELL_RUNNER.read_bytes()
 
 
-@pytest.mark.skipif(not TEMPLATE.is_file(), reason="the browser side has no service-worker template yet")
 def test_service_worker_at_root_with_cache_version(site):
     worker = (site.outdir / "live-widgets-sw.js").read_text("utf-8")
     assert PLACEHOLDER not in worker

@@ -117,8 +117,6 @@ def test_unknown_option_is_reported_with_location(build_with_problems):
     assert "index.md:6:" in built.warnings and "colour" in built.warnings
 
 
-@pytest.mark.skipif(not hasattr(views, "TrainingRace") or "paths" not in views.VIEWS,
-                    reason="gradflow does not provide the paths view and TrainingRace yet")
 def test_paths_and_race_widgets(build_book):
     built = build_book({"index": """
         # Other views

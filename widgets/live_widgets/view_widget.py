@@ -16,7 +16,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .build_results import RACE, validate, view_definition
 from .markup import element, fallback_table, json_script, start_tag
-from .view_options import control_list, option_name, setting_converters
+from .view_options import control_list, option_name, setting_converters, setting_name
 from .widget_base import WidgetDirective, WidgetError, widget_start
 
 
@@ -54,11 +54,7 @@ class ViewDirective(WidgetDirective):
     @classmethod
     def converters(cls) -> dict[str, Callable[[str], Any]]:
         """Every option and its converter (used by the directive and the lesson checker)."""
-        try:
-            definition = view_definition(cls.view)
-        except (KeyError, AttributeError):
-            # this gradflow has no such view yet: build() reports it where it is used
-            return dict(cls.common_options)
+        definition = view_definition(cls.view)
         return {
             **setting_converters(definition.controls, definition.defaults),
             **cls.common_options,
@@ -72,14 +68,10 @@ class ViewDirective(WidgetDirective):
         return {name: directives.unchanged for name in cls.converters()}
 
     def build(self) -> list[nodes.Node]:
-        try:
-            definition = view_definition(self.view)
-        except (KeyError, AttributeError):
-            raise WidgetError(f"this version of gradflow has no {self.view!r} view") from None
-        converters = self.converters()
-        values = self.convert(converters)
+        definition = view_definition(self.view)
+        values = self.convert(self.converters())
         settings = {
-            option.replace("-", "_"): value
+            setting_name(option): value
             for option, value in values.items()
             if option not in self.common_options
         }
