@@ -10,11 +10,11 @@ from gradflow.data import two_spirals
 
 
 @pytest.mark.pyodide
-@pytest.mark.parametrize("steps", [100, 300])
+@pytest.mark.parametrize("steps", [150, 300])
 def test_deep_plain_network_trains_worse_than_shallow_and_residual_does_not(steps):
     """Lesson recipe (TrainConfig defaults), seed 0, the race's default depths 4 and 20:
     the deep plain network ends with clearly higher TRAINING loss than the shallow one; the
-    deep residual network does not. 100 is the race's default length, 300 the longest the
+    deep residual network does not. 150 is the race's default length, 300 the longest the
     lesson has used."""
     shallow = train(depth=4, steps=steps, seed=0)
     deep_plain = train(depth=20, steps=steps, seed=0)
@@ -28,7 +28,8 @@ def test_deep_plain_network_trains_worse_than_shallow_and_residual_does_not(step
 def test_race_defaults_are_the_pinned_claim():
     race = views.TrainingRace()
     assert (race.settings["shallow_depth"], race.settings["deep_depth"]) == (4, 20)
-    assert race.settings["steps"] == 100 and TrainConfig().steps == 100
+    assert race.settings["steps"] == 150 and TrainConfig().steps == 150
+    assert TrainConfig().n_points == 100
 
 
 @pytest.mark.pyodide

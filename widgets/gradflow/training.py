@@ -68,7 +68,7 @@ class TrainConfig:
     momentum: float = 0.9
     clip: float = 0.0
     warmup: int = 0
-    steps: int = 100
+    steps: int = 150
     n_points: int = 100
     batch: int | None = None
     noise: float = 0.05
