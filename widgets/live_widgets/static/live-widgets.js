@@ -462,9 +462,15 @@
       this.rejectReady = () => {};
     }
 
-    /** @param {(event: RuntimeEvent) => void} listener */
+    /**
+     * Listen to start-up events; a listener that arrives after the runtime settled
+     * hears the outcome at once.
+     * @param {(event: RuntimeEvent) => void} listener
+     */
     subscribe(listener) {
       this.listeners.add(listener);
+      if (this.state === "failed") listener({ type: "fatal", message: this.failure });
+      else if (this.state === "ready") listener({ type: "ready" });
     }
 
     /** @param {RuntimeEvent} event */
