@@ -50,7 +50,8 @@ def assemble(root: Path, target: Path, cache_dir: Path) -> dict:
         editor_packages = npm_packages.bundle_editor(root, assets, scratch)
         print("- third-party notices")
         third_party_notices.write_notices(root, assets, numpy_path, editor_packages)
-        manifest = asset_manifest.write_manifest(assets)
+        manifest = asset_manifest.write_manifest(
+            assets, sources={"gradflow": gradflow_wheel.source_digest(root)})
 
         previous = scratch / "previous"
         if target.exists():

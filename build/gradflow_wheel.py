@@ -6,6 +6,7 @@ Order matters: `pyodide lockfile add-wheels` accepts only the pure-Python wheel
 so the lock entry's file name and sha256 are rewritten after compiling.
 """
 
+import hashlib
 import json
 import os
 import subprocess
@@ -46,6 +47,17 @@ def _backend_importable(root: Path) -> bool:
     module = backend.split(":")[0].split(".")[0]
     probe = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True)
     return probe.returncode == 0
+
+
+def source_digest(root: Path) -> str:
+    """sha256 over gradflow's source files (paths and contents), recorded in the asset
+    manifest so tests can tell a wheel built from older sources ("run make assets")."""
+    digest = hashlib.sha256()
+    package = root / WIDGETS / "gradflow"
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def build_pure_wheel(root: Path, out_dir: Path) -> Path:

@@ -8,6 +8,7 @@ import zipfile
 import pytest
 
 import asset_manifest
+import gradflow_wheel
 import runtime_pins as pins
 from build_test_paths import REPO, SITE, SITE_ASSETS
 
@@ -71,10 +72,13 @@ def test_the_gradflow_wheel_is_precompiled_and_current(assets, lock):
         names = archive.namelist()
         compiled = {name[:-1] for name in names if name.endswith(".pyc")}
     assert not [name for name in names if name.endswith(".py")]
-    # Built from the current sources: one .pyc per module of widgets/gradflow.
+    manifest = json.loads((assets / asset_manifest.MANIFEST_NAME).read_text())
+    assert manifest["sources"]["gradflow"] == gradflow_wheel.source_digest(REPO), (
+        "the gradflow wheel was built from older sources: run `make assets`")
+    # One .pyc per module of widgets/gradflow.
     sources = {f"gradflow/{path.relative_to(REPO / 'widgets/gradflow').as_posix()}"
                for path in (REPO / "widgets/gradflow").rglob("*.py")}
-    assert compiled == sources, "stale gradflow wheel: run `make assets`"
+    assert compiled == sources
 
 
 def test_the_manifest_hashes_every_file_and_versions_the_set(assets):
@@ -112,4 +116,5 @@ def test_the_built_site_ships_the_assets_unchanged(assets):
     differing = [name for name, entry in manifest["files"].items()
                  if not (static / name).is_file()
                  or hashlib.sha256((static / name).read_bytes()).hexdigest() != entry["sha256"]]
-    assert not differing, f"not in _build/html/_static as assembled: {differing[:5]}"
+    assert not differing, (f"not in _build/html/_static as assembled: {differing[:5]} "
+                           "(run `make book` after `make assets`)")

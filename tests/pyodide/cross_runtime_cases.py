@@ -58,11 +58,11 @@ def view_results() -> dict:
 
 
 # Training, unlike a single backward pass, feeds each step's rounding into the next. With
-# the lessons' recipe (TrainConfig defaults: tanh, SGD with momentum 0.9, learning rate
-# 0.1) the 20-layer plain network trains chaotically: the runtimes' last-bit differences
-# grow about 50-fold per step (measured: 2e-14 after step 2, 1e-9 after step 5, 5e-2 after
-# step 10, up to 0.5 later). The shallow and residual networks stay within 4e-14 over all
-# 40 steps. test_cross_runtime.py compares the chaotic run over its first steps only.
+# the lessons' recipe (TrainConfig defaults) the 20-layer plain network trains chaotically:
+# the runtimes' last-bit differences grow 10- to 50-fold per step (measured with the
+# recipes of 27 Nov 2026: about 1e-10 after step 4, 1e-9 after step 5, 0.1 to 0.5 within
+# 40 steps). The shallow and residual networks stay within 4e-14 over all 40 steps.
+# test_cross_runtime.py compares the chaotic run over its first steps only.
 CHAOTIC_TRAINING = {"depth": 20, "residual": False}
 CHAOTIC_TRAINING_STEPS_COMPARED = 4
 

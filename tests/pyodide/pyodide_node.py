@@ -4,6 +4,7 @@ import importlib.metadata
 import json
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -40,12 +41,26 @@ class PyodideError(AssertionError):
     """Python code failed inside Pyodide; the message carries its traceback."""
 
 
+def _require_current_assets() -> None:
+    missing = [name for name in ("pyodide.mjs", "pyodide-lock.json")
+               if not (PYODIDE_DIR / name).is_file()]
+    if missing:
+        raise RuntimeError(f"{PYODIDE_DIR} lacks {missing}: run `make assets` first")
+    # The wheel must hold today's gradflow, or the tests would judge yesterday's.
+    sys.path.insert(0, str(REPO / "build"))
+    try:
+        from gradflow_wheel import source_digest
+    finally:
+        sys.path.remove(str(REPO / "build"))
+    manifest = json.loads((PYODIDE_DIR.parent / "asset-manifest.json").read_text())
+    if manifest.get("sources", {}).get("gradflow") != source_digest(REPO):
+        raise RuntimeError("the shipped gradflow wheel was built from older sources than "
+                           "widgets/gradflow/: run `make assets`")
+
+
 class PyodideSession:
     def __init__(self, mounts: dict[Path, str] | None = None):
-        missing = [name for name in ("pyodide.mjs", "pyodide-lock.json")
-                   if not (PYODIDE_DIR / name).is_file()]
-        if missing:
-            raise RuntimeError(f"{PYODIDE_DIR} lacks {missing}: run `make assets` first")
+        _require_current_assets()
         node = shutil.which("node")
         if node is None:
             raise RuntimeError("node not found on PATH: the Pyodide tests need Node.js 20")

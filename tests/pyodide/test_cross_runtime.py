@@ -10,7 +10,7 @@ Measured here: at most 2e-13 in every case except the chaotic ones (see CHAOTIC 
 cross_runtime_cases.py), where perturbations grow exponentially with depth; those are held
 to relative 1e-6 (measured 3e-8), still far below what a chart or a two-digit readout shows.
 Training is compared at 1e-9 too, except the chaotic deep plain run, whose differences grow
-about 50-fold per step: its first steps are compared, then only the lesson's conclusion
+10- to 50-fold per step: its first steps are compared, then only the lesson's conclusion
 (see CHAOTIC_TRAINING in cross_runtime_cases.py).
 """
 
