@@ -82,7 +82,8 @@ INSTRUMENT = r"""
 CHANGE_AND_TIME = """([el, name, value]) => new Promise((resolve, reject) => {
     const field = el.querySelector(`form.lw-controls [name="${name}"]`);
     const before = Number(el.dataset.lwRenders || 0);
-    const timer = setTimeout(() => reject(new Error('no redraw within 60 s')), 60000);
+    const timer = setTimeout(() => reject(new Error('no redraw within 60 s; status: '
+        + (el.querySelector('.lw-status')?.textContent || ''))), 60000);
     const observer = new MutationObserver(() => {
         if (Number(el.dataset.lwRenders || 0) <= before) return;
         observer.disconnect();
@@ -157,6 +158,10 @@ class Results:
                 row["met"] = row["median"] <= limit
             rows.append(row)
         return rows
+
+
+def first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -302,13 +307,20 @@ def bench_lessons(context_factory, server: SiteServer, lessons: list[str], runs:
             if found:
                 widget, spec = found
                 default_depth = initial_data(widget)["settings"]["depth"]
-                times = control_latencies(widget, spec, default_depth)
                 how = (f"{LATENCY_CHANGES} depth changes per run around the default "
-                       f"({default_depth}), dispatch to the frame after the redraw")
-                results.figure(f"control change to chart, defaults, p50: {lesson}", "ms",
-                               how).add(percentile(times, 0.5))
-                results.figure(f"control change to chart, defaults, p95: {lesson}", "ms",
-                               how).add(percentile(times, 0.95))
+                       f"({default_depth}) of #{widget.get_attribute('id')}, dispatch to "
+                       "the frame after the redraw")
+                p50 = results.figure(f"control change to chart, defaults, p50: {lesson}",
+                                     "ms", how)
+                p95 = results.figure(f"control change to chart, defaults, p95: {lesson}",
+                                     "ms", how)
+                try:
+                    times = control_latencies(widget, spec, default_depth)
+                except Exception as error:  # a broken widget is a finding, not a crash
+                    p50.note = p95.note = f"no redraw: {first_line(error)}"
+                else:
+                    p50.add(percentile(times, 0.5))
+                    p95.add(percentile(times, 0.95))
             context.close()
         print(f"bench_site: lesson run {run + 1}/{runs} done", file=sys.stderr)
 
@@ -321,12 +333,17 @@ def bench_demo(context_factory, server: SiteServer, runs: int, results: Results)
         found = latency_widget(page)
         if found:
             widget, spec = found
-            times = control_latencies(widget, spec, min(200, spec["max"]))
-            how = f"{LATENCY_CHANGES} changes per run between depth 200 and 199"
-            results.figure("control change to chart at depth 200, p50", "ms", how).add(
-                percentile(times, 0.5))
-            results.figure("control change to chart at depth 200, p95", "ms", how).add(
-                percentile(times, 0.95))
+            how = (f"{LATENCY_CHANGES} changes per run between depth 200 and 199 on "
+                   f"#{widget.get_attribute('id')}")
+            p50 = results.figure("control change to chart at depth 200, p50", "ms", how)
+            p95 = results.figure("control change to chart at depth 200, p95", "ms", how)
+            try:
+                times = control_latencies(widget, spec, min(200, spec["max"]))
+            except Exception as error:  # a broken widget is a finding, not a crash
+                p50.note = p95.note = f"no redraw: {first_line(error)}"
+            else:
+                p50.add(percentile(times, 0.5))
+                p95.add(percentile(times, 0.95))
         cell = top_level_cells(page).first
         wait_state(cell, "ready")
         run_cell(cell, PYODIDE_TIMING % 1)

@@ -212,13 +212,16 @@ def set_control(form: Locator, spec: dict[str, Any], value: Any) -> None:
 # --- cells --------------------------------------------------------------------------
 
 def editor_text(cell: Locator) -> str:
-    return "\n".join(cell.locator(".cm-content .cm-line").all_inner_texts())
+    # textContent, not innerText: an empty line is a <br>, which innerText reads as "\n".
+    return "\n".join(cell.locator(".cm-content .cm-line").all_text_contents())
 
 
 def set_editor_code(cell: Locator, code: str) -> None:
     """Replace a cell's code by typing into its CodeMirror editor."""
     content = cell.locator(".cm-content").first
-    expect(content).to_be_visible()
+    # The editor is created as its cell nears the viewport (its bundle loads lazily).
+    cell.scroll_into_view_if_needed()
+    expect(content).to_be_visible(timeout=RENDER_TIMEOUT_MS)
     content.click()
     page = cell.page
     page.keyboard.press("ControlOrMeta+a")
