@@ -112,6 +112,15 @@ _READ_TRACES = """el => {
 }"""
 
 
+def wait_chart_drawn(widget: Locator) -> None:
+    """Scroll the widget near the screen (charts are drawn lazily) and wait for a graph."""
+    widget.scroll_into_view_if_needed()
+    widget.page.wait_for_function(
+        "el => { const g = el.querySelector('.js-plotly-plot') || el;"
+        " return Array.isArray(g.data) && g.data.length > 0; }",
+        arg=widget.locator(".lw-chart").first.element_handle(), timeout=RENDER_TIMEOUT_MS)
+
+
 def plotted_traces(widget: Locator) -> list[dict[str, Any]]:
     """The data plotly.js is drawing in the widget's chart, read from the graph div."""
     traces = widget.locator(":scope .lw-chart").first.evaluate(_READ_TRACES)

@@ -9,11 +9,12 @@ from live_page import (RENDER_TIMEOUT_MS, action, assert_traces_match, initial_d
                        plotted_traces, renders, set_control, wait_renders_above,
                        wait_runtime, wait_state, widgets)
 
-# Training repeats thousands of float64 updates; the last bits of a matrix product may
-# round differently between numpy builds (CPython here, numpy 2.0.2 in Pyodide), and
-# those differences compound over the steps. Loss curves that agree to 1e-6 are the
-# same curves on any chart.
-RACE_RTOL = 1e-6
+# Training repeats thousands of float64 matrix products, which round differently in
+# CPython's numpy (OpenBLAS, blocked sums) and Pyodide's numpy 2.0.2 (no BLAS), and the
+# differences compound step by step: measured 2.4e-6 relative after 18 steps of the
+# 20-layer plain network. 1e-3 is still far below anything a log-scale chart shows,
+# while a wrong setting, seed or recipe changes the losses by percent from step 1.
+RACE_RTOL = 1e-3
 
 
 def step(widget: Locator) -> tuple[int, int]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Route, expect
 
-from live_page import (assert_traces_match, initial_data, plotted_traces, wait_runtime,
-                       widgets)
+from live_page import (assert_traces_match, initial_data, plotted_traces, wait_chart_drawn,
+                       wait_runtime, widgets)
 
 PYODIDE_FILES = "**/_static/pyodide/**"
 
@@ -53,5 +53,6 @@ def test_page_stays_readable_and_says_what_failed(new_context, site_server, guar
         widget = charts.nth(index)
         expect(widget.locator("details.lw-table table")).to_be_attached()
         if widget.locator("fieldset.lw-predict").count() == 0:
+            wait_chart_drawn(widget)
             assert_traces_match(plotted_traces(widget), initial_data(widget)["figure"], 0.0,
                                 f"{widget.get_attribute('id')} after the runtime failed")

@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from live_page import (RENDER_TIMEOUT_MS, action, another_value, assert_traces_match,
                        commit_prediction, initial_data, plotted_traces, renders, set_control,
-                       wait_renders_above, wait_runtime, wait_state, widgets)
+                       wait_chart_drawn, wait_renders_above, wait_runtime, wait_state, widgets)
 
 # CPython (numpy 2.x here) and Pyodide (numpy 2.0.2) run the same float64 code; the
 # cross-runtime layer pins agreement at this bound, and so does this one.
@@ -44,10 +44,7 @@ def test_build_time_charts_are_drawn_before_the_runtime_is_needed(demo):
         # Charts are drawn as they near the viewport, and after the guess on predict prompts.
         widget.scroll_into_view_if_needed()
         commit_prediction(widget)
-        demo.wait_for_function(
-            "el => { const g = el.querySelector('.js-plotly-plot') || el;"
-            " return Array.isArray(g.data) && g.data.length > 0; }",
-            arg=widget.locator(".lw-chart").element_handle(), timeout=RENDER_TIMEOUT_MS)
+        wait_chart_drawn(widget)
         assert_traces_match(plotted_traces(widget), initial["figure"], 0.0, f"{name} (build time)")
         # The build-time numbers are what gradflow gives for the directive's settings.
         assert_traces_match(plotted_traces(widget),
