@@ -692,6 +692,25 @@ def _is_heading_id(source: Path, name: str) -> bool:
                for _, title, _ in page.headings)
 
 
+def check_images(page: Page) -> list[Problem]:
+    """Every figure and image names an existing file and has alt text, the text alternative
+    that screen readers announce (``:alt:`` on ``{figure}``/``{image}``)."""
+    problems = []
+    for d in page.directives:
+        if d.name not in ("figure", "image"):
+            continue
+        if not d.argument.strip():
+            problems.append(Problem(page.path, d.line, f"{{{d.name}}} names no file"))
+        elif not re.match(r"^[a-z][a-z0-9+.-]*:", d.argument, re.IGNORECASE) \
+                and not (page.path.parent / d.argument.strip()).is_file():
+            problems.append(Problem(page.path, d.line,
+                                    f"{{{d.name}}}: no such file '{d.argument.strip()}'"))
+        if not d.options.get("alt", "").strip():
+            problems.append(Problem(page.path, d.line, f"{{{d.name}}} has no :alt: text "
+                                    "(what a reader who cannot see it should know)"))
+    return problems
+
+
 # --------------------------------------------------------------------------- driver
 
 
@@ -723,6 +742,7 @@ def check_book(root: Path = ROOT, only: list[Path] | None = None, *,
             problems += check_structure(page, registry)
         problems += check_directive_options(page, registry)
         problems += check_references(page, book, labels, widgets, registry)
+        problems += check_images(page)
         if run_code:
             problems += check_code(page, root)
     return sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))

@@ -32,6 +32,7 @@ def make_sample_book(root: Path) -> Path:
     shutil.copy(SAMPLE_BOOK / "index.md", root / "book" / "index.md")
     shutil.copy(SAMPLE_BOOK / "other-page.md", root / "book" / "other-page.md")
     shutil.copy(SAMPLE_BOOK / "good-lesson.md", root / "lessons" / "good-lesson.md")
+    shutil.copytree(SAMPLE_BOOK / "good-lesson", root / "lessons" / "good-lesson")
     for name in ("glossary.md", "references.bib"):
         shutil.copy(REPO / "book" / name, root / "book" / name)
     (root / "widgets").symlink_to(REPO / "widgets", target_is_directory=True)

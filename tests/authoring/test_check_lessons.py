@@ -88,6 +88,12 @@ DEFECTS = [
            ":::{exercise}", "starter code already passes", run_code=True),
     Defect("computed-fails", LESSON, "first_to_last_ratio | .1e", "first_to_lost_ratio | .1e",
            "{computed}", "first_to_lost_ratio", run_code=True),
+    # figures
+    Defect("figure-without-alt", LESSON,
+           ":alt: A box labelled F with an arrow around it; the two meet at a plus sign.\n", "",
+           "```{figure}", "has no :alt: text"),
+    Defect("figure-missing-file", LESSON, "good-lesson/block.svg", "good-lesson/blok.svg",
+           "```{figure}", "no such file 'good-lesson/blok.svg'"),
     # references
     Defect("unknown-term", LESSON, "{term}`gradient` widget", "{term}`gradiant` widget",
            "{term}`gradiant`", "'gradiant' is not in book/glossary.md"),
