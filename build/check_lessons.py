@@ -321,6 +321,7 @@ def extension_registry(root: Path) -> _RecordingApp:
 
 
 def check_structure(page: Page, registry: _RecordingApp) -> list[Problem]:
+    """The parts every lesson has (see the module docstring and book/authoring.md)."""
     problems: list[Problem] = []
     path = page.path
     blocks = [t for t in page.tokens if t.type not in ("front_matter",) and t.map]
