@@ -52,6 +52,20 @@ def test_controls_and_defaults_agree():
         json.dumps(view.controls)
 
 
+def test_numeric_defaults_lie_on_the_browser_step_grid():
+    """A browser refuses a number input whose value is not min + k * step ("step
+    mismatch"), which would block every change to the widget's form; so each default must
+    sit on that grid."""
+    for view in list(views.VIEWS.values()) + [views.TrainingRace]:
+        for control in view.controls:
+            if control["kind"] not in {"range", "number"}:
+                continue
+            default = view.defaults[control["name"]]
+            steps = (default - control["min"]) / control["step"]
+            assert control["min"] <= default <= control["max"], control["name"]
+            assert abs(steps - round(steps)) < 1e-9, (control["name"], default, control["step"])
+
+
 @pytest.mark.parametrize("settings", [{}, {"gradient": True, "blocks": 20}])
 def test_paths_view(settings):
     out = views.VIEWS["paths"].compute(settings)

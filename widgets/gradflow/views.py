@@ -115,7 +115,7 @@ GRADIENT_CONTROLS = [
                    "The function each unit applies to its input."),
     select_control("init", "Weight initialisation", [(i, INIT_LABELS[i]) for i in INITS],
                    "How the starting weights are drawn."),
-    number_control("std", "Std of normal weights", STD_RANGE[0], 10.0, 0.01,
+    number_control("std", "Std of normal weights", STD_RANGE[0], 10.0, STD_RANGE[0],
                    "Standard deviation of the weights when initialisation is Normal."),
     select_control("mode", "Stack", [("plain", "Plain"), ("residual", "Residual"), ("both", "Both")],
                    "Plain layers, residual blocks (with a skip connection), or both side by side."),
