@@ -9,12 +9,14 @@ from live_page import (RENDER_TIMEOUT_MS, action, assert_traces_match, initial_d
                        plotted_traces, renders, set_control, wait_renders_above,
                        wait_runtime, wait_state, widgets)
 
-# Training repeats thousands of float64 matrix products, which round differently in
-# CPython's numpy (OpenBLAS, blocked sums) and Pyodide's numpy 2.0.2 (no BLAS), and the
-# differences compound step by step: measured 2.4e-6 relative after 18 steps of the
-# 20-layer plain network. 1e-3 is still far below anything a log-scale chart shows,
-# while a wrong setting, seed or recipe changes the losses by percent from step 1.
-RACE_RTOL = 1e-3
+# Training runs thousands of float64 matrix products, which round differently in
+# CPython's numpy (OpenBLAS) and Pyodide's numpy 2.0.2 (no BLAS). The deep plain
+# network amplifies those last-bit differences about sevenfold per step (measured:
+# 2.4e-6 relative at step 18, 5e-3 at step 22), so whole curves cannot agree across
+# runtimes. The first steps, before the amplification, must agree to rounding; a wrong
+# setting, seed or recipe changes them by percent from step 1.
+EXACT_STEPS = 10
+RACE_RTOL = 1e-9
 
 
 def step(widget: Locator) -> tuple[int, int]:
@@ -87,4 +89,10 @@ def test_race_runs_to_the_end_and_restarts_with_gradflows_numbers(race):
     result = views.TrainingRace(settings).advance(step(race)[1])
     assert result["done"], "gradflow's TrainingRace did not finish in the page's step count"
     assert step(race) == (result["steps"], result["steps"])
-    assert_traces_match(plotted_traces(race), result["figure"], RACE_RTOL, "finished race")
+    plotted = plotted_traces(race)
+    assert [len(t["y"]) for t in plotted] == [len(t["y"]) for t in result["figure"]["data"]]
+    first_steps = {"data": [{**t, "x": t["x"][:EXACT_STEPS], "y": t["y"][:EXACT_STEPS]}
+                            for t in result["figure"]["data"]]}
+    assert_traces_match([{**t, "x": t["x"][:EXACT_STEPS], "y": t["y"][:EXACT_STEPS]}
+                         for t in plotted], first_steps, RACE_RTOL,
+                        f"finished race, first {EXACT_STEPS} steps")
