@@ -59,7 +59,7 @@ chromium:
 test: setup chromium book
 	$(PY) -m pytest tests/
 
-bench: book
+bench: chromium book
 	$(PY) build/bench_site.py
 
 clean:

@@ -77,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server = make_server(args.site, args.host, args.port, args.base_path, args.quiet)
     except OSError as error:
-        print(f"serve_site: cannot listen on {args.host}:{args.port}: {error}",
-              file=sys.stderr)
+        print(f"serve_site: cannot listen on {args.host}:{args.port}: {error} (another "
+              "port: `make serve PORT=8080`)", file=sys.stderr)
         return 1
     print(f"Serving {args.site} at http://{args.host}:{server.server_port}{args.base_path}"
           "  (Ctrl+C stops)", flush=True)
