@@ -143,8 +143,9 @@ def add_gradflow(root: Path, pyodide_dir: Path) -> Path:
                          f"{completed.stderr.strip()}")
     compiled = list(pyodide_dir.glob("gradflow-*-cp312-none-any.whl"))
     if len(compiled) != 1 or staged.exists():
-        raise AssetError(f"pyodide py-compile left {sorted(p.name for p in pyodide_dir.glob('gradflow-*'))}, "
-                         "expected exactly one gradflow-*-cp312-none-any.whl")
+        left = sorted(path.name for path in pyodide_dir.glob("gradflow-*"))
+        raise AssetError(f"pyodide py-compile left {left}, expected exactly one "
+                         "gradflow-*-cp312-none-any.whl")
     _fix_zip_times(compiled[0])
     entry = lock["packages"]["gradflow"]
     entry["file_name"] = compiled[0].name
