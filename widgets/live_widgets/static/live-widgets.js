@@ -273,8 +273,46 @@
     });
   }
 
+  /** Editors waiting to be created, in page order. @type {Array<() => void>} */
+  const pendingEditors = [];
+
+  /**
+   * Create a cell's editor when it nears the viewport, or earlier, once the page is idle
+   * after its first paint (see afterFirstPaint): every cell is editable soon after load.
+   * @param {Element} root
+   * @param {() => void} mount
+   */
+  function mountWhenNearOrIdle(root, mount) {
+    let done = false;
+    const once = () => {
+      if (!done) {
+        done = true;
+        mount();
+      }
+    };
+    pendingEditors.push(once);
+    whenNear(root, once);
+  }
+
+  /**
+   * After the first paint, when the browser is idle: fetch plotly.js and the editor if
+   * the page needs them, then draw every build-time chart and create every editor, one
+   * per idle period so scrolling stays smooth.
+   */
+  function afterFirstPaint() {
+    drawTheRestWhenIdle();
+    const next = () => {
+      const mount = pendingEditors.shift();
+      if (mount) {
+        mount();
+        whenIdle(next);
+      }
+    };
+    whenIdle(next);
+  }
+
   function drawTheRestWhenIdle() {
-    if (drawingTheRest) return;
+    if (drawingTheRest || initialDraws.length === 0) return;
     drawingTheRest = true;
     const next = () => {
       const task = initialDraws.find((t) => !t.done);
@@ -741,13 +779,24 @@
         continue;
       }
       const parsed = parseSetting(base[field.name], field.value);
-      if (!parsed.ok || !field.checkValidity()) {
+      if (!parsed.ok || !withinLimits(field)) {
         invalid.push(field.labels?.[0]?.textContent || field.name);
         continue;
       }
       settings[field.name] = parsed.value;
     }
     return { settings, invalid };
+  }
+
+  /**
+   * A typed value the simulator can take: readable and within min/max. A value "off
+   * the step grid" is fine (the step only shapes the spinner and slider), and the
+   * worker still checks every setting.
+   * @param {HTMLInputElement | HTMLSelectElement} field
+   */
+  function withinLimits(field) {
+    const { validity } = field;
+    return !(validity.badInput || validity.valueMissing || validity.rangeUnderflow || validity.rangeOverflow);
   }
 
   /**
@@ -1418,7 +1467,7 @@
       this.output.before(this.status);
 
       this.restoreEdits();
-      whenNear(root, () => this.mountEditor());
+      mountWhenNearOrIdle(root, () => this.mountEditor());
       const buildTimeFigures = this.initial.outputs?.figures || [];
       if (buildTimeFigures.length > 0) drawBuildTimeChart(root, () => this.drawFigures(buildTimeFigures));
       /** Said again once the new worker is ready (start-up progress replaces it meanwhile). */
@@ -1856,6 +1905,7 @@
 
     const needsPython = roots.filter((r) => PYTHON_KINDS.has(r.dataset.lwKind || ""));
     if (needsPython.length > 0) scheduleRuntimeStart(runtime, needsPython);
+    requestAnimationFrame(() => setTimeout(() => whenIdle(afterFirstPaint), 0));
     window.addEventListener("hashchange", () => {
       for (const view of views) view.applyLink();
     });
