@@ -16,9 +16,13 @@ from live_page import (RENDER_TIMEOUT_MS, action, another_value, assert_traces_m
                        commit_prediction, initial_data, plotted_traces, renders, set_control,
                        wait_chart_drawn, wait_renders_above, wait_runtime, wait_state, widgets)
 
-# CPython (numpy 2.x here) and Pyodide (numpy 2.0.2) run the same float64 code; the
-# cross-runtime layer pins agreement at this bound, and so does this one.
-RTOL = 1e-9
+# CPython (numpy 2.x with OpenBLAS) and Pyodide (numpy 2.0.2, no BLAS, its own libm)
+# run the same float64 code but round matrix products and tanh differently in the last
+# bits. A stable stack (sigmoid) agrees to ~1e-15; an exploding one amplifies the
+# difference layer by layer: measured 2.0e-7 relative at depth 33, tanh, std 1 (layer-1
+# gradient 2.1e7). 1e-6 keeps a factor of five above that and is still far finer than
+# any chart, table or readout shows, while a wrong setting changes numbers by percent.
+RTOL = 1e-6
 
 
 def expected(view: str, settings: dict) -> dict:
