@@ -128,6 +128,7 @@ class Figure:
     how: str
     samples: list[float] = field(default_factory=list)
     note: str = ""
+    failures: int = 0
 
     def add(self, value: float | None) -> None:
         if value is not None:
@@ -137,6 +138,8 @@ class Figure:
 class Results:
     def __init__(self) -> None:
         self.figures: dict[str, Figure] = {}
+        # Per lesson, the biggest files fetched before any interaction (what to shrink).
+        self.largest: dict[str, list[tuple[int, str]]] = {}
 
     def figure(self, name: str, unit: str, how: str) -> Figure:
         if name not in self.figures:
@@ -162,6 +165,13 @@ class Results:
 
 def first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+
+
+def note_failure(error: BaseException, *figures: Figure) -> None:
+    """Count runs in which the widget never redrew, and keep the first reason."""
+    for figure in figures:
+        figure.failures += 1
+        figure.note = f"{figure.failures} run(s) without a redraw: {first_line(error)}"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -214,6 +224,7 @@ def wait_for_service_worker(page: Page) -> None:
 def transferred_bytes(requests: list[Request], site_dir: Path) -> dict[str, float]:
     raw = {"page": 0, "pyodide": 0}
     gzipped = {"page": 0, "pyodide": 0}
+    files: list[tuple[int, str]] = []
     for request in requests:
         response = request.response()
         if response is None:
@@ -221,10 +232,13 @@ def transferred_bytes(requests: list[Request], site_dir: Path) -> dict[str, floa
         sizes = request.sizes()
         part = "pyodide" if PYODIDE_PATH in request.url else "page"
         raw[part] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        if part == "page":
+            files.append((sizes["responseBodySize"], urlsplit(request.url).path))
         gzipped[part] += _gzip_size(request.url, site_dir, sizes["responseBodySize"]) \
             + sizes["responseHeadersSize"]
     return {"page": raw["page"], "total": raw["page"] + raw["pyodide"],
-            "page_gzip": gzipped["page"], "total_gzip": gzipped["page"] + gzipped["pyodide"]}
+            "page_gzip": gzipped["page"], "total_gzip": gzipped["page"] + gzipped["pyodide"],
+            "largest": sorted(files, reverse=True)[:6]}
 
 
 def _gzip_size(url: str, site_dir: Path, body: int) -> int:
@@ -275,12 +289,14 @@ def bench_lessons(context_factory, server: SiteServer, lessons: list[str], runs:
         for lesson in lessons:
             context = context_factory()
             requests: list[Request] = []
-            context.on("requestfinished", requests.append)
+            context.on("requestfinished", lambda request: requests.append(request))
             page, cold = visit(context, server.url(lesson))
             fcp.add(cold.fcp)
             results.figure(f"lesson text readable: {lesson}", "s",
                            "Element Timing of the first heading and paragraph").add(cold.text)
             sizes = transferred_bytes(requests, server.site_dir)
+            if run == 0:
+                results.largest[lesson] = sizes["largest"]
             results.figure(f"transfer before interaction, per lesson: {lesson}", "MB",
                            "requests before any input, Pyodide files excluded, as served "
                            "(no compression)").add(sizes["page"] / MB)
@@ -317,7 +333,7 @@ def bench_lessons(context_factory, server: SiteServer, lessons: list[str], runs:
                 try:
                     times = control_latencies(widget, spec, default_depth)
                 except Exception as error:  # a broken widget is a finding, not a crash
-                    p50.note = p95.note = f"no redraw: {first_line(error)}"
+                    note_failure(error, p50, p95)
                 else:
                     p50.add(percentile(times, 0.5))
                     p95.add(percentile(times, 0.95))
@@ -340,7 +356,7 @@ def bench_demo(context_factory, server: SiteServer, runs: int, results: Results)
             try:
                 times = control_latencies(widget, spec, min(200, spec["max"]))
             except Exception as error:  # a broken widget is a finding, not a crash
-                p50.note = p95.note = f"no redraw: {first_line(error)}"
+                note_failure(error, p50, p95)
             else:
                 p50.add(percentile(times, 0.5))
                 p95.add(percentile(times, 0.95))
@@ -466,6 +482,10 @@ def main(argv: list[str] | None = None) -> int:
             results.figure(name, "s", "not measured").note = "run with --build-timing"
     rows = results.rows()
     print_table(rows)
+    for lesson, files in results.largest.items():
+        print(f"\nLargest files before interaction on {lesson} (bytes as served):")
+        for size, path in files:
+            print(f"  {size:>10,}  {path}")
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
     return 0
