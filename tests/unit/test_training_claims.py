@@ -9,13 +9,16 @@ from gradflow import TrainConfig, Trainer, train, views
 from gradflow.data import two_spirals
 
 
-@pytest.mark.pyodide
-@pytest.mark.parametrize("steps", [150, 300])
+# Only the race's default length runs in Pyodide too. The deep plain network trains
+# chaotically: rounding differences between numpy builds grow 10-50x per step, so by step
+# 300 Pyodide's run can land elsewhere (measured: it reached loss 0.00076 where CPython
+# ends at 0.169). The lesson states the claim for the default 150 steps only.
+@pytest.mark.parametrize("steps", [pytest.param(150, marks=pytest.mark.pyodide), 300])
 def test_deep_plain_network_trains_worse_than_shallow_and_residual_does_not(steps):
     """Lesson recipe (TrainConfig defaults), seed 0, the race's default depths 4 and 20:
     the deep plain network ends with clearly higher TRAINING loss than the shallow one; the
-    deep residual network does not. 150 is the race's default length, 300 the longest the
-    lesson has used."""
+    deep residual network does not. 150 is the race's default length; 300 checks that the gap
+    persists in a longer race (in CPython)."""
     shallow = train(depth=4, steps=steps, seed=0)
     deep_plain = train(depth=20, steps=steps, seed=0)
     deep_residual = train(depth=20, residual=True, zero_init_branch=True, steps=steps, seed=0)
