@@ -47,7 +47,9 @@ def _build(srcdir: Path, pages: dict[str, str], conf: str) -> Built:
         toctree = "\n".join(names)
         pages = {"index": f"# Book\n\n```{{toctree}}\n{toctree}\n```\n", **pages}
     for name, text in pages.items():
-        (srcdir / f"{name}.md").write_text(dedent(text), "utf-8")
+        page = srcdir / f"{name}.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(dedent(text), "utf-8")
     status, warning = StringIO(), StringIO()
     app = SphinxTestApp("html", srcdir=srcdir, status=status, warning=warning)
     try:

@@ -11,6 +11,7 @@ from .csp import setup_csp
 from .exercise import setup_exercise
 from .gradient_flow import setup_gradient_flow
 from .katex_setup import setup_katex
+from .lesson_progress import setup_lesson_progress
 from .live_code import setup_live_code
 from .page_execution import setup_page_execution
 from .path_lengths import setup_path_lengths
@@ -33,5 +34,6 @@ def setup_extension(app: Sphinx) -> None:
     setup_quiz(app)
     setup_computed(app)
     setup_page_execution(app)
+    setup_lesson_progress(app)
     setup_service_worker(app)
     setup_csp(app)
