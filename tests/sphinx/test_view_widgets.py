@@ -53,6 +53,8 @@ def test_view_dom_contract(page):
     assert html.startswith('<div class="lw-widget lw-view" data-lw-kind="view" id="vanishing"')
     assert 'data-lw-view="gradient"' in html and 'data-lw-renders="0"' in html
     form = html[html.index('<form class="lw-controls"'):html.index("</form>")]
+    # each widget's form is a landmark with its own name (axe: landmark-unique)
+    assert form.startswith('<form class="lw-controls" aria-label="Settings: vanishing">')
     # one labelled, disabled input per visible control, named by the setting
     assert form.count("<label") == 3 and form.count(" disabled") == 3
     assert 'name="depth"' in form and 'name="activation"' in form and 'name="log_y"' in form

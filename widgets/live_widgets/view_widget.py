@@ -153,8 +153,10 @@ def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
         json_script(initial),
     ]
     if node["controls"]:
+        # a form with a label is a landmark; screen readers list landmarks by name, so each
+        # page's forms need distinct names (axe: landmark-unique)
         parts.append(start_tag("form", {"class": "lw-controls",
-                                        "aria-label": "Settings of this chart"}))
+                                        "aria-label": f"Settings: {widget_id.replace('-', ' ')}"}))
         parts.extend(_control_html(widget_id, c, node["settings"].get(c["name"]))
                      for c in node["controls"])
         parts.append("</form>")
