@@ -6,6 +6,7 @@ from sphinx.application import Sphinx
 
 from .assets import setup_assets
 from .build_errors import setup_build_errors
+from .citation_roles import setup_citation_roles
 from .computed import setup_computed
 from .csp import setup_csp
 from .exercise import setup_exercise
@@ -35,5 +36,6 @@ def setup_extension(app: Sphinx) -> None:
     setup_computed(app)
     setup_page_execution(app)
     setup_lesson_progress(app)
+    setup_citation_roles(app)
     setup_service_worker(app)
     setup_csp(app)
