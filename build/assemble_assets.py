@@ -48,8 +48,12 @@ def assemble(root: Path, target: Path, cache_dir: Path) -> dict:
         npm_packages.copy_plotly(root, assets)
         npm_packages.copy_katex(root, assets)
         editor_packages = npm_packages.bundle_editor(root, assets, scratch)
+        print("- theme icons (the subset the pages use)")
+        icon_packages = npm_packages.bundle_icons(root, assets, scratch)
         print("- third-party notices")
-        third_party_notices.write_notices(root, assets, numpy_path, editor_packages)
+        third_party_notices.write_notices(root, assets, numpy_path,
+                                          {"the code editor": editor_packages,
+                                           "the theme's icons": icon_packages})
         manifest = asset_manifest.write_manifest(
             assets, sources={"gradflow": gradflow_wheel.source_digest(root)})
 

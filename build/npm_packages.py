@@ -88,6 +88,8 @@ def copy_katex(root: Path, assets: Path) -> None:
 
 
 EDITOR_ENTRY = Path("widgets/live_widgets/editor/codemirror-entry.mjs")
+#: replaces the theme's 1.5 MB all-icons fontawesome.js (see the entry's comment)
+ICONS_ENTRY = Path("widgets/live_widgets/theme/fontawesome-subset.mjs")
 
 
 def bundle_editor(root: Path, assets: Path, work_dir: Path) -> list[Path]:
@@ -101,14 +103,23 @@ def bundle_editor(root: Path, assets: Path, work_dir: Path) -> list[Path]:
         print(f"  SKIPPED codemirror/editor.js: {EDITOR_ENTRY} does not exist yet "
               "(cells will show plain code until it does)")
         return []
+    return _bundle(root, EDITOR_ENTRY, assets / "codemirror" / "editor.js", work_dir)
+
+
+def bundle_icons(root: Path, assets: Path, work_dir: Path) -> list[Path]:
+    """Bundle the theme's icon subset into scripts/fontawesome.js, the theme's own path,
+    so Sphinx copies it over the theme's file. Returns the bundled package folders."""
+    return _bundle(root, ICONS_ENTRY, assets / "scripts" / "fontawesome.js", work_dir)
+
+
+def _bundle(root: Path, entry: Path, outfile: Path, work_dir: Path) -> list[Path]:
     esbuild = root / "node_modules" / ".bin" / "esbuild"
-    metafile = work_dir / "esbuild-meta.json"
-    command = [str(esbuild), str(EDITOR_ENTRY), "--bundle", "--minify", "--format=iife",
-               "--log-level=warning", f"--metafile={metafile}",
-               f"--outfile={assets / 'codemirror' / 'editor.js'}"]
+    metafile = work_dir / f"esbuild-meta-{entry.stem}.json"
+    command = [str(esbuild), str(entry), "--bundle", "--minify", "--format=iife",
+               "--log-level=warning", f"--metafile={metafile}", f"--outfile={outfile}"]
     completed = subprocess.run(command, cwd=root)
     if completed.returncode != 0:
-        raise AssetError(f"esbuild could not bundle {EDITOR_ENTRY} (see its errors above)")
+        raise AssetError(f"esbuild could not bundle {entry} (see its errors above)")
     inputs = json.loads(metafile.read_text())["inputs"]
     return sorted({_package_folder(root / name) for name in inputs if "node_modules" in name})
 

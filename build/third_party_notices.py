@@ -24,7 +24,9 @@ def _npm_package(folder: Path) -> tuple[str, str, str, bytes]:
 
 
 def write_notices(root: Path, assets: Path, numpy_wheel: Path,
-                  bundled_editor_packages: list[Path]) -> None:
+                  bundles: dict[str, list[Path]]) -> None:
+    """bundles: for each esbuild bundle ("the code editor", ...), the npm package folders
+    it contains."""
     target = assets / "third-party"
     target.mkdir(parents=True, exist_ok=True)
     node_modules = root / "node_modules"
@@ -49,15 +51,16 @@ def write_notices(root: Path, assets: Path, numpy_wheel: Path,
         name, version, licence, text = _npm_package(folder)
         entries.append((component, version, licence, f"{name}-LICENSE.txt", text))
 
-    for folder in bundled_editor_packages:
-        name, version, licence, text = _npm_package(folder)
-        file_name = name.replace("@", "").replace("/", "-") + "-LICENSE.txt"
-        entries.append((f"{name} (in the code editor)", version, licence, file_name, text))
+    for bundle, folders in bundles.items():
+        for folder in folders:
+            name, version, licence, text = _npm_package(folder)
+            file_name = name.replace("@", "").replace("/", "-") + "-LICENSE.txt"
+            entries.append((f"{name} (in {bundle})", version, licence, file_name, text))
 
     lines = ["Third-party software shipped with Deep Revolution",
              "=" * 49, "",
              f"The site serves these components from its own origin (Pyodide "
-             f"{pins.PYODIDE_VERSION} runtime, numpy, plotly.js, KaTeX, CodeMirror).",
+             f"{pins.PYODIDE_VERSION} runtime, numpy, plotly.js, KaTeX, CodeMirror, Font Awesome icons).",
              "Each licence text is in the file named beside the component.", ""]
     for component, version, licence, file_name, text in entries:
         (target / file_name).write_bytes(text)

@@ -16,7 +16,8 @@ CONTRACT_FILES = [
     "pyodide/pyodide.js", "pyodide/pyodide.mjs", "pyodide/pyodide.asm.js",
     "pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json",
     f"pyodide/{pins.NUMPY_WHEEL}", "plotly/plotly.min.js", "codemirror/editor.js",
-    "katex/katex.min.css", "third-party/NOTICES.txt", asset_manifest.MANIFEST_NAME,
+    "katex/katex.min.css", "scripts/fontawesome.js", "third-party/NOTICES.txt",
+    asset_manifest.MANIFEST_NAME,
 ]
 
 
@@ -96,7 +97,8 @@ def test_the_manifest_hashes_every_file_and_versions_the_set(assets):
 def test_the_third_party_notices_cover_everything_shipped(assets):
     notices = (assets / "third-party" / "NOTICES.txt").read_text()
     for component in ("Pyodide 0.27.7", "CPython", "numpy 2.0.2", "plotly.js", "KaTeX",
-                      "@codemirror/view", "@lezer/python"):
+                      "@codemirror/view", "@lezer/python",
+                      "@fortawesome/free-solid-svg-icons (in the theme's icons)"):
         assert component in notices
     listed = [line.rsplit(" -- ", 1)[1] for line in notices.splitlines() if " -- " in line]
     for name in listed:
