@@ -17,12 +17,9 @@ from typing import Callable
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-BASE_CONF = """
-extensions = ["myst_parser", "live_widgets"]
-myst_enable_extensions = ["colon_fence", "dollarmath"]
-live_widgets_assets_dir = ""
-root_doc = "index"
-"""
+# a uniquely named module: `from conftest import` could find another folder's conftest
+from sphinx_test_conf import BASE_CONF
+
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

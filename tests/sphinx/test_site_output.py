@@ -176,7 +176,7 @@ def test_non_html_builders_skip_widgets(tmp_path: Path):
 
     from sphinx.testing.util import SphinxTestApp
 
-    from conftest import BASE_CONF
+    from sphinx_test_conf import BASE_CONF
 
     (tmp_path / "conf.py").write_text(BASE_CONF)
     (tmp_path / "index.md").write_text("# Text\n\nBefore.\n\n```{live-code}\nprint(1)\n```\n\n"
