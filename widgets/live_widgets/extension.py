@@ -17,6 +17,7 @@ from .live_code import setup_live_code
 from .page_execution import setup_page_execution
 from .path_lengths import setup_path_lengths
 from .quiz import setup_quiz
+from .root_redirect import setup_root_redirect
 from .service_worker import setup_service_worker
 from .training_race import setup_training_race
 from .view_widget import setup_view_widget
@@ -38,4 +39,5 @@ def setup_extension(app: Sphinx) -> None:
     setup_lesson_progress(app)
     setup_citation_roles(app)
     setup_service_worker(app)
+    setup_root_redirect(app)
     setup_csp(app)
