@@ -100,7 +100,10 @@ function create(parent, doc, options = {}) {
         // (CodeMirror's tab-focus mode), which the cell's help text tells the reader.
         keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
         notifyChanges,
-        EditorView.contentAttributes.of({ "aria-label": label }),
+        // tabindex="0": the editing area is already in the tab order (contenteditable), but
+        // accessibility checkers only count elements with a tabindex or native controls as
+        // keyboard-reachable, and flag the scrolling wrapper around a long cell otherwise.
+        EditorView.contentAttributes.of({ "aria-label": label, tabindex: "0" }),
       ],
     }),
   });
