@@ -1354,9 +1354,12 @@
       this.setupGeneration = 0;
       /** @type {Promise<unknown>} */
       this.queue = Promise.resolve();
+      /** Counts Stops (restarts); a request queued before one is abandoned, not run in the new worker. */
+      this.restarts = 0;
       // Set-up cells run as soon as Python is ready (again after every Stop), so the
       // namespace is prepared before the reader's first Run.
       runtime.subscribe((event) => {
+        if (event.type === "restarted") this.restarts += 1;
         if (event.type === "ready" && this.setupCells.length > 0) {
           // A failure is reported where it matters: the next Run retries the set-up and
           // shows the error in that cell's status line.
@@ -1378,6 +1381,26 @@
       return next;
     }
 
+    /**
+     * Queue a reader's request. Stop abandons everything queued before it: a Run still
+     * waiting behind the set-up (or behind another cell) when the reader pressed Stop
+     * must not run later in the new worker (it may be the very endless loop that was
+     * stopped). `guard()` throws RuntimeRestarted once a restart happened since queuing.
+     * @template T
+     * @param {(guard: () => void) => Promise<T>} task
+     * @returns {Promise<T>}
+     */
+    enqueueRequest(task) {
+      const restarts = this.restarts;
+      const guard = () => {
+        if (this.restarts !== restarts) throw new RuntimeRestarted();
+      };
+      return this.enqueue(async () => {
+        guard();
+        return task(guard);
+      });
+    }
+
     /** Run the hidden set-up cells once per worker. */
     async runSetup() {
       const generation = this.runtime.generation;
@@ -1397,12 +1420,16 @@
      * @param {CellWidget} cell
      */
     run(cell) {
-      return this.enqueue(async () => {
+      return this.enqueueRequest(async (guard) => {
         await this.runSetup();
+        guard();
         const earlier = this.cells.filter(
           (c) => c.index < cell.index && c.ranIn !== this.runtime.generation && !c.insideExercise && c.getCode() === c.initial.code,
         );
-        for (const previous of earlier) await previous.execute();
+        for (const previous of earlier) {
+          await previous.execute();
+          guard();
+        }
         await cell.execute();
         return earlier.length;
       });
@@ -1413,8 +1440,9 @@
      * @param {any[]} checks
      */
     check(code, checks) {
-      return this.enqueue(async () => {
+      return this.enqueueRequest(async (guard) => {
         await this.runSetup();
+        guard();
         return this.runtime.send({ type: "check", code, checks }).result;
       });
     }
