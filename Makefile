@@ -1,7 +1,7 @@
 # Deep Revolution: set up, build, serve and test the book.
 #   make serve   set everything up, build, serve at http://127.0.0.1:8000
 #   make test    set everything up, build once, run every test layer
-# Other targets: setup assets book preview bench clean
+# Other targets: setup assets book preview bench bench-gradflow clean
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -13,7 +13,7 @@ NPM_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup assets book serve preview test chromium bench clean
+.PHONY: help setup assets book serve preview test chromium bench bench-gradflow clean
 
 help:
 	@sed -n '1,5p' Makefile | sed 's/^# \{0,1\}//'
@@ -61,6 +61,10 @@ test: setup chromium book
 
 bench: chromium book
 	$(PY) build/bench_site.py
+
+# The simulator alone, in CPython (issue: each lesson default under 20 ms).
+bench-gradflow: setup
+	$(PY) tests/benchmarks/bench_gradflow.py
 
 clean:
 	rm -rf _build

@@ -121,3 +121,16 @@ def test_preview_builds_the_book_and_serves_it_with_live_reload():
         except subprocess.TimeoutExpired:
             preview.kill()
             preview.wait()
+
+
+def test_the_gradflow_benchmark_target_runs_the_benchmark():
+    plan = subprocess.run(["make", "-n", "-W", "requirements.txt", "bench-gradflow"], cwd=REPO,
+                          capture_output=True, text=True, check=True).stdout
+    assert "tests/benchmarks/bench_gradflow.py" in plan
+    # the quick grid: a real run of every section, a few seconds
+    completed = subprocess.run(
+        [sys.executable, str(REPO / "tests" / "benchmarks" / "bench_gradflow.py"), "--quick"],
+        cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    for heading in ("train (lesson recipe", "lesson defaults", "default training race"):
+        assert heading in completed.stdout
