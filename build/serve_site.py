@@ -23,6 +23,8 @@ MIME_TYPES = {
     ".whl": "application/zip",
     ".zip": "application/zip",
     ".woff2": "font/woff2",
+    ".woff": "font/woff",
+    ".ttf": "font/ttf",
     ".svg": "image/svg+xml",
 }
 

@@ -7,6 +7,7 @@ a page opened under the sub-path must never request anything outside it.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from functools import partial
@@ -19,20 +20,17 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = Path(os.environ.get("LW_SITE_DIR") or REPO_ROOT / "_build" / "html")
 SUBPATH = "/deep-revolution/"
 
-# Types that Python's mimetypes table may lack or get wrong on a bare Debian image;
-# Chromium refuses streaming WebAssembly compilation without application/wasm.
-_EXTRA_TYPES = {
-    ".wasm": "application/wasm",
-    ".mjs": "text/javascript",
-    ".js": "text/javascript",
-    ".json": "application/json",
-    ".whl": "application/zip",
-    ".zip": "application/zip",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-    ".ttf": "font/ttf",
-    ".svg": "image/svg+xml",
-}
+
+def _served_types() -> dict[str, str]:
+    """The MIME types `make serve` uses (build/serve_site.py, run as a file there), so the
+    tests serve the site exactly as the README's server does."""
+    spec = importlib.util.spec_from_file_location("serve_site", REPO_ROOT / "build" / "serve_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.MIME_TYPES
+
+
+_EXTRA_TYPES = _served_types()
 
 
 def require_built_site(site_dir: Path = SITE_DIR) -> Path:
