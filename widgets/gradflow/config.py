@@ -83,6 +83,21 @@ def check_work(work: float, limit: float, what: str, reduce: str) -> None:
         )
 
 
+def check_layer_settings(config) -> None:
+    """Validate (and store normalised) the settings a layer stack shares with a trained
+    network: activation, init, std, residual branch and batch norm. Used by StackConfig
+    and TrainConfig, which are frozen dataclasses."""
+    set_ = object.__setattr__
+    check_choice("activation", config.activation, ACTIVATIONS)
+    check_choice("init", config.init, INITS)
+    set_(config, "std", check_float("std", config.std, *STD_RANGE))
+    check_bool("residual", config.residual)
+    set_(config, "branch_layers", check_choice("branch_layers", config.branch_layers, BRANCH_LAYERS))
+    set_(config, "branch_scale", check_float("branch_scale", config.branch_scale, *BRANCH_SCALE_RANGE))
+    check_bool("zero_init_branch", config.zero_init_branch)
+    check_bool("batch_norm", config.batch_norm)
+
+
 @dataclass(frozen=True)
 class StackConfig:
     """A stack of `depth` layers of `width` units fed `batch` random inputs.
@@ -115,14 +130,7 @@ class StackConfig:
         set_(self, "depth", check_int("depth", self.depth, *DEPTH_RANGE))
         set_(self, "width", check_int("width", self.width, *WIDTH_RANGE))
         set_(self, "batch", check_int("batch", self.batch, *BATCH_RANGE))
-        check_choice("activation", self.activation, ACTIVATIONS)
-        check_choice("init", self.init, INITS)
-        set_(self, "std", check_float("std", self.std, *STD_RANGE))
-        check_bool("residual", self.residual)
-        set_(self, "branch_layers", check_choice("branch_layers", self.branch_layers, BRANCH_LAYERS))
-        set_(self, "branch_scale", check_float("branch_scale", self.branch_scale, *BRANCH_SCALE_RANGE))
-        check_bool("zero_init_branch", self.zero_init_branch)
-        check_bool("batch_norm", self.batch_norm)
+        check_layer_settings(self)
         if self.batch_norm and self.batch < 2:
             # one example has no spread to normalise by: every output would be 0
             raise ValueError(f"batch must be from 2 to {BATCH_RANGE[1]} with batch_norm, got {self.batch}")

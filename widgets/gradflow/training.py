@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import (ACTIVATIONS, BRANCH_LAYERS, BRANCH_SCALE_RANGE, INITS, SEED_RANGE,
-                     STD_RANGE, check_bool, check_choice, check_float, check_int, check_work)
+from .config import SEED_RANGE, check_choice, check_float, check_int, check_layer_settings, check_work
 from .data import two_spirals
 from .init import init_weights
 from .layers import affine_backward, affine_forward, dense_backward, dense_forward
@@ -78,14 +77,7 @@ class TrainConfig:
         set_ = object.__setattr__
         set_(self, "depth", check_int("depth", self.depth, *TRAIN_DEPTH_RANGE))
         set_(self, "width", check_int("width", self.width, *TRAIN_WIDTH_RANGE))
-        check_choice("activation", self.activation, ACTIVATIONS)
-        check_choice("init", self.init, INITS)
-        set_(self, "std", check_float("std", self.std, *STD_RANGE))
-        check_bool("residual", self.residual)
-        set_(self, "branch_layers", check_choice("branch_layers", self.branch_layers, BRANCH_LAYERS))
-        set_(self, "branch_scale", check_float("branch_scale", self.branch_scale, *BRANCH_SCALE_RANGE))
-        check_bool("zero_init_branch", self.zero_init_branch)
-        check_bool("batch_norm", self.batch_norm)
+        check_layer_settings(self)
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
         set_(self, "learning_rate", check_float("learning_rate", self.learning_rate, *LEARNING_RATE_RANGE))
         set_(self, "momentum", check_float("momentum", self.momentum, *MOMENTUM_RANGE))
