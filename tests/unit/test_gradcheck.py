@@ -58,11 +58,13 @@ def test_sigmoid_is_stable_for_large_inputs():
     assert out.tolist() == [0.0, 0.5, 1.0]
 
 
+@pytest.mark.parametrize("preactivation", [False, True])
 @pytest.mark.parametrize("batch_norm", [False, True])
-def test_dense_backward_input_handles_many_gradients_at_once(batch_norm):
+def test_dense_backward_input_handles_many_gradients_at_once(batch_norm, preactivation):
     params = {"W": rng.standard_normal((4, 4)), "b": rng.standard_normal(4),
               "gamma": rng.standard_normal(4), "beta": rng.standard_normal(4)}
-    _, cache = dense_forward(rng.standard_normal((5, 4)), params, "tanh", batch_norm)
+    _, cache = dense_forward(rng.standard_normal((5, 4)), params, "tanh", batch_norm,
+                             preactivation)
     douts = rng.standard_normal((3, 5, 4))
     together = dense_backward_input(douts, cache)
     for k in range(3):
@@ -77,6 +79,11 @@ STACK_KINDS = {
     "residual-1": dict(residual=True, branch_layers=1, branch_scale=0.7),
     "residual-2": dict(residual=True, branch_layers=2),
     "residual-2-zero": dict(residual=True, branch_layers=2, zero_init_branch=True),
+    # pre-activation blocks (BN -> act -> W): one layer with a gain, two layers, and two
+    # with the last layer zeroed (its gradients still flow: the weights are 0, not frozen)
+    "preact-1": dict(residual=True, preactivation=True, branch_layers=1, branch_scale=0.6),
+    "preact-2": dict(residual=True, preactivation=True, branch_layers=2),
+    "preact-2-zero": dict(residual=True, preactivation=True, branch_layers=2, zero_init_branch=True),
 }
 
 

@@ -106,10 +106,18 @@ class StackConfig:
     residual: h_l = h_{l-1} + branch_scale * F_l(h_{l-1}), where F_l is one layer
               act(W h + b) (branch_layers=1) or two, act(W1 h + b1) then W2 (.) + b2
               (branch_layers=2). zero_init_branch sets the branch's last W and b to 0,
-              so at the start every block passes its input's gradient through unchanged.
+              so at the start every block's Jacobian is the identity and the gradient
+              passes through unchanged. The block itself is the identity map only when
+              the branch then outputs 0: not for a one-layer sigmoid branch, whose output
+              is sigmoid(0) = 0.5, so that block computes h + 0.5.
+    preactivation (residual only): each branch layer runs BN -> act -> W instead, the
+              "pre-activation" block of He et al. 2016: W act(BN(h)) + b for one layer,
+              twice over for two. Its branch ends with weights, so with zero_init_branch
+              every block is exactly the identity map, whatever the activation.
+    branch_scale multiplies the branch output (a gain, as in Fixup's scaled branches).
     batch_norm normalises W h + b over the batch (batch statistics, as in training)
-    before the activation. init picks the weight distribution; std is used by "normal"
-    only (std 1 was the naive choice before 2010).
+    before the activation (or the block's input h, with preactivation). init picks the
+    weight distribution; std is used by "normal" only (a deliberately bad choice at 1).
     """
 
     depth: int = 20
@@ -124,6 +132,7 @@ class StackConfig:
     zero_init_branch: bool = False
     batch_norm: bool = False
     seed: int = 0
+    preactivation: bool = False
 
     def __post_init__(self):
         set_ = object.__setattr__  # frozen: store the normalised values once
@@ -131,6 +140,10 @@ class StackConfig:
         set_(self, "width", check_int("width", self.width, *WIDTH_RANGE))
         set_(self, "batch", check_int("batch", self.batch, *BATCH_RANGE))
         check_layer_settings(self)
+        check_bool("preactivation", self.preactivation)
+        if self.preactivation and not self.residual:
+            raise ValueError("preactivation needs a residual stack (residual=True): a plain "
+                             "layer has no branch to reorder")
         if self.batch_norm and self.batch < 2:
             # one example has no spread to normalise by: every output would be 0
             raise ValueError(f"batch must be from 2 to {BATCH_RANGE[1]} with batch_norm, got {self.batch}")

@@ -78,13 +78,24 @@ def activation_backward(dout, cache):
     return dout * SLOPE[name](z, out)
 
 
-def dense_forward(x, params, activation, batch_norm):
-    """One fully connected layer: act(BN(x @ W + b)).
+def dense_forward(x, params, activation, batch_norm, preactivation=False):
+    """One fully connected layer: act(BN(x @ W + b)), or BN -> act -> affine when
+    preactivation (He et al. 2016's order: the layer ends with its weights, so zero
+    weights make it output exactly 0 whatever the activation).
 
-    params: {"W": (D, M), "b": (M,)} plus {"gamma", "beta": (M,)} when batch_norm.
+    params: {"W": (D, M), "b": (M,)} plus {"gamma", "beta"} when batch_norm, of shape (M,)
+    (after the affine step) or (D,) (before it, with preactivation).
     activation None leaves the layer linear (the last layer of a two-layer branch).
     Returns out: (B, M) and a cache; the cache's "out" is the layer's output.
     """
+    if preactivation:
+        z, bn_cache = (batchnorm_forward(x, params["gamma"], params["beta"]) if batch_norm
+                       else (x, None))
+        a, act_cache = (activation_forward(z, activation) if activation is not None
+                        else (z, None))
+        out, affine_cache = affine_forward(a, params["W"], params["b"])
+        return out, {"affine": affine_cache, "bn": bn_cache, "act": act_cache, "out": out,
+                     "pre": True}
     z, affine_cache = affine_forward(x, params["W"], params["b"])
     bn_cache = None
     if batch_norm:
@@ -93,15 +104,23 @@ def dense_forward(x, params, activation, batch_norm):
     out = z
     if activation is not None:
         out, act_cache = activation_forward(z, activation)
-    return out, {"affine": affine_cache, "bn": bn_cache, "act": act_cache, "out": out}
+    return out, {"affine": affine_cache, "bn": bn_cache, "act": act_cache, "out": out,
+                 "pre": False}
 
 
 def dense_backward(dout, cache):
     """dout: (B, M) -> dx: (B, D), grads: dict with the same keys as the layer's params."""
+    grads = {}
+    if cache["pre"]:  # out = affine(act(BN(x))): undo the steps in reverse order
+        dz, grads["W"], grads["b"] = affine_backward(dout, cache["affine"])
+        if cache["act"] is not None:
+            dz = activation_backward(dz, cache["act"])
+        if cache["bn"] is not None:
+            dz, grads["gamma"], grads["beta"] = batchnorm_backward(dz, cache["bn"])
+        return dz, grads
     dz = dout
     if cache["act"] is not None:
         dz = activation_backward(dz, cache["act"])
-    grads = {}
     if cache["bn"] is not None:
         dz, grads["gamma"], grads["beta"] = batchnorm_backward(dz, cache["bn"])
     dx, grads["W"], grads["b"] = affine_backward(dz, cache["affine"])
@@ -115,6 +134,13 @@ def dense_backward_input(dout, cache):
     incoming gradients can pass through the layer in one go (used to split the gradient
     by path length).
     """
+    if cache["pre"]:
+        dz = affine_backward_input(dout, cache["affine"])
+        if cache["act"] is not None:
+            dz = activation_backward(dz, cache["act"])
+        if cache["bn"] is not None:
+            dz = _batchnorm_backward_input(dz, cache["bn"])
+        return dz
     dz = dout
     if cache["act"] is not None:
         dz = activation_backward(dz, cache["act"])

@@ -23,15 +23,23 @@ from .serialize import decode_floats, to_jsonable
 # ---------------------------------------------------------------- building and running
 
 
+def preactivated(config) -> bool:
+    """Whether the branch's layers run BN -> act -> weights (He et al. 2016). TrainConfig,
+    which shares this code, has no such option."""
+    return bool(config.residual and getattr(config, "preactivation", False))
+
+
 def dense_specs(config) -> list[tuple[str | None, bool]]:
     """(activation, batch_norm) of each dense layer inside one block.
 
     A two-layer residual branch ends linear and without batch norm, so that zeroing its
-    last layer makes the branch output exactly 0 ("identity at the start").
+    last layer makes the branch output exactly 0 ("identity at the start"). A pre-activation
+    branch ends with weights anyway (BN -> act -> W, twice for two layers), so both its
+    layers keep their activation and batch norm.
     """
     first = (config.activation, config.batch_norm)
     if config.residual and config.branch_layers == 2:
-        return [first, (None, False)]
+        return [first, first if preactivated(config) else (None, False)]
     return [first]
 
 
@@ -60,8 +68,9 @@ def block_forward(h, block, config):
     """h: (B, D) -> (out: (B, D), cache). plain: F(h); residual: h + scale * F(h)."""
     branch = h
     caches = []
+    pre = preactivated(config)
     for params, (act, batch_norm) in zip(block, dense_specs(config)):
-        branch, cache = dense_forward(branch, params, act, batch_norm)
+        branch, cache = dense_forward(branch, params, act, batch_norm, pre)
         caches.append(cache)
     if config.residual:
         if config.branch_scale != 1.0:  # skip a whole-array multiply by 1
