@@ -99,10 +99,10 @@ def _bad(build_with_problems, options: str):
 
 @pytest.mark.parametrize("options, message", [
     (":depth: 0", "depth"),
-    (":depth: many", ":depth: expected a whole number"),
-    (":activation: softsign", ':activation: "softsign" is not one of: sigmoid, tanh, relu, linear'),
+    (":depth: many", ":depth: depth must be a whole number from 1 to 200, got 'many'"),
+    (":activation: softsign", ":activation: activation must be one of 'sigmoid', 'tanh', 'relu', 'linear', got 'softsign'"),
     (":mode: sideways", ":mode:"),
-    (":batch-norm: maybe", ':batch-norm: expected "true" or "false"'),
+    (":batch-norm: maybe", ":batch-norm: batch_norm must be true or false, got 'maybe'"),
     (":controls: depth colour", "unknown control(s) colour"),
     (":predict: Guess?", ":predict: and :predict-choices: must be given together"),
     (":predict: Guess?\n:predict-choices: only one", ":predict-choices: give at least two choices"),

@@ -10,8 +10,10 @@ value; it also accepts the strings that directive options and share links carry.
 
 from __future__ import annotations
 
-from .config import (ACTIVATIONS, INITS, STD_RANGE, SEED_RANGE, check_bool, check_choice,
-                     check_float, check_int)
+from .config import ACTIVATIONS, INITS, STD_RANGE, SEED_RANGE
+# The settings schema lives in controls; its names stay importable from here.
+from .controls import (checkbox_control, number_control, parse_setting, range_control,
+                       select_control, validate_controls)
 from .figures import gradient_figure, loss_figure, path_figure
 from .paths import path_gradient_share, path_length_distribution
 from .stack import simulate
@@ -21,72 +23,6 @@ from .text import format_number
 ACTIVATION_LABELS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "linear": "Linear (none)"}
 INIT_LABELS = {"normal": "Normal (choose std)", "xavier": "Xavier/Glorot",
                "he": "He/Kaiming", "orthogonal": "Orthogonal"}
-
-
-def range_control(name, label, low, high, step, help_):
-    return {"name": name, "label": label, "kind": "range", "min": low, "max": high,
-            "step": step, "help": help_}
-
-
-def number_control(name, label, low, high, step, help_):
-    return {"name": name, "label": label, "kind": "number", "min": low, "max": high,
-            "step": step, "help": help_}
-
-
-def select_control(name, label, choices, help_):
-    return {"name": name, "label": label, "kind": "select",
-            "choices": [[value, text] for value, text in choices], "help": help_}
-
-
-def checkbox_control(name, label, help_):
-    return {"name": name, "label": label, "kind": "checkbox", "help": help_}
-
-
-def _coerce(control: dict, value):
-    """Check one setting against its control; strings (from Markdown or URLs) are parsed."""
-    name, kind = control["name"], control["kind"]
-    if kind == "checkbox":
-        if isinstance(value, str):
-            lowered = value.strip().lower()
-            if lowered in ("true", "yes", "on", "1"):
-                return True
-            if lowered in ("false", "no", "off", "0"):
-                return False
-            raise ValueError(f"{name} must be true or false, got {value!r}")
-        return check_bool(name, value)
-    if kind == "select":
-        values = [v for v, _ in control["choices"]]
-        if isinstance(value, str) and not any(isinstance(v, str) for v in values):
-            try:
-                value = int(value.strip())
-            except ValueError:
-                pass  # check_choice below names the allowed values
-        return check_choice(name, value, tuple(values))
-    # range / number
-    low, high = control["min"], control["max"]
-    whole = all(isinstance(v, int) for v in (low, high, control["step"]))
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = int(text) if whole else float(text)
-        except ValueError:
-            kind_word = "a whole number" if whole else "a number"
-            raise ValueError(f"{name} must be {kind_word} from {low:g} to {high:g}, got {value!r}") from None
-    return check_int(name, value, low, high) if whole else check_float(name, value, low, high)
-
-
-def validate_controls(controls: list[dict], defaults: dict, settings: dict, what: str) -> dict:
-    """Defaults overlaid with settings, every value checked; unknown names are an error."""
-    if not isinstance(settings, dict):
-        raise ValueError(f"settings for {what} must be a dict, got {type(settings).__name__}")
-    by_name = {c["name"]: c for c in controls}
-    unknown = sorted(set(settings) - set(by_name))
-    if unknown:
-        raise ValueError(f"unknown setting {', '.join(map(repr, unknown))} for {what}; "
-                         f"allowed: {', '.join(by_name)}")
-    merged = dict(defaults)
-    merged.update(settings)
-    return {name: _coerce(by_name[name], merged[name]) for name in by_name}
 
 
 class View:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from docutils import nodes
-from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxRole
 
 from .build_errors import report_error
@@ -51,7 +50,3 @@ class ComputedRole(SphinxRole):
                          (self.env.docname, self._line_of_role()))
             return [nodes.problematic(self.rawtext, self.rawtext)], []
         return [nodes.inline(self.rawtext, text, classes=["lw-computed"])], []
-
-
-def setup_computed(app: Sphinx) -> None:
-    app.add_role("computed", ComputedRole())

@@ -4,10 +4,9 @@ must pass every check (see :mod:`live_widgets.page_execution`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
@@ -15,7 +14,7 @@ from sphinx.writers.html5 import HTML5Translator
 from .live_code import make_cell
 from .markup import b64_json, element
 from .view_widget import NON_HTML_BUILDERS, skip_node
-from .widget_base import WidgetDirective, WidgetError, widget_start
+from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
 from .yaml_body import load_body, reject_unknown, require_text
 
 KEYS = {"task", "starter", "checks", "hints", "solution"}
@@ -60,21 +59,19 @@ class ExerciseDirective(WidgetDirective):
     has_content = True
     required_arguments = 1
     final_argument_whitespace = True
-    converters_spec = {"name": directives.unchanged_required}
-    option_spec = {"name": directives.unchanged}
 
     @classmethod
-    def converters(cls) -> dict[str, Any]:
-        return dict(cls.converters_spec)
+    def parse(cls, arguments: Sequence[str], options: Mapping[str, str],
+              content: Sequence[str]) -> dict[str, Any]:
+        convert_options(cls.converters(), options)
+        return {"title": arguments[0], **parse_exercise(load_body(content, "exercise"))}
 
     def build(self) -> list[nodes.Node]:
-        self.convert(self.converters())
-        body, _ = load_body(self.content, "exercise")
-        parsed = parse_exercise(body)
+        parsed = self.parsed()
         node = exercise_node()
         self.set_source_info(node)
         self.register_name(node, self.widget_name())
-        node["title"] = self.arguments[0]
+        node["title"] = parsed["title"]
         node["payload"] = parsed["payload"]
         task = nodes.container(classes=["lw-task"])
         self.state.nested_parse(StringList(parsed["task"].splitlines(), self.get_source_info()[0]),
@@ -105,4 +102,3 @@ def setup_exercise(app: Sphinx) -> None:
         html=(visit_exercise_html, depart_exercise_html),
         **{builder: (skip_node, None) for builder in NON_HTML_BUILDERS},
     )
-    app.add_directive("exercise", ExerciseDirective)

@@ -1,4 +1,9 @@
-"""Composes the live_widgets extension from its parts (one ``setup_*`` per part)."""
+"""Composes the live_widgets extension from its parts (one ``setup_*`` per part).
+
+``DIRECTIVES`` and ``ROLES`` are what the extension registers; the lesson checker
+(``build/check_lessons.py``) reads them too, and validates each directive with its own
+``parse``.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +12,26 @@ from sphinx.application import Sphinx
 from .assets import setup_assets
 from .build_errors import setup_build_errors
 from .citation_roles import setup_citation_roles
-from .computed import setup_computed
+from .computed import ComputedRole
 from .csp import setup_csp
-from .exercise import setup_exercise
-from .gradient_flow import setup_gradient_flow
+from .exercise import ExerciseDirective, setup_exercise
 from .katex_setup import setup_katex
 from .lesson_progress import setup_lesson_progress
-from .live_code import setup_live_code
+from .live_code import LiveCodeDirective, setup_live_code
 from .page_execution import setup_page_execution
-from .path_lengths import setup_path_lengths
-from .quiz import setup_quiz
+from .quiz import QuizDirective, setup_quiz
 from .root_redirect import setup_root_redirect
 from .service_worker import setup_service_worker
-from .training_race import setup_training_race
-from .view_widget import setup_view_widget
+from .view_widget import (GradientFlowDirective, PathLengthsDirective, TrainingRaceDirective,
+                          setup_view_widget)
+from .widget_base import WidgetDirective
+
+DIRECTIVES: dict[str, type[WidgetDirective]] = {
+    d.directive_name: d
+    for d in (LiveCodeDirective, GradientFlowDirective, PathLengthsDirective,
+              TrainingRaceDirective, ExerciseDirective, QuizDirective)
+}
+ROLES = {"computed": ComputedRole}
 
 
 def setup_extension(app: Sphinx) -> None:
@@ -28,13 +39,13 @@ def setup_extension(app: Sphinx) -> None:
     setup_assets(app)
     setup_katex(app)
     setup_view_widget(app)
-    setup_gradient_flow(app)
-    setup_path_lengths(app)
-    setup_training_race(app)
     setup_live_code(app)
     setup_exercise(app)
     setup_quiz(app)
-    setup_computed(app)
+    for name, directive in DIRECTIVES.items():
+        app.add_directive(name, directive)
+    for name, role in ROLES.items():
+        app.add_role(name, role())
     setup_page_execution(app)
     setup_lesson_progress(app)
     setup_citation_roles(app)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -16,7 +16,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .markup import element, json_script, start_tag
 from .view_widget import NON_HTML_BUILDERS, skip_node
-from .widget_base import WidgetDirective, WidgetError, widget_start
+from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
 
 _EXCEPTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
@@ -60,16 +60,21 @@ def _exception_name(argument: str) -> str:
 class LiveCodeDirective(WidgetDirective):
     directive_name = "live-code"
     has_content = True
-    converters_spec = {
+    option_converters = {
         "name": directives.unchanged_required,
         "hidden": directives.flag,
         "raises": _exception_name,
     }
-    option_spec = {name: directives.unchanged for name in converters_spec}
 
     @classmethod
-    def converters(cls) -> dict[str, Any]:
-        return dict(cls.converters_spec)
+    def parse(cls, arguments: Sequence[str], options: Mapping[str, str],
+              content: Sequence[str]) -> dict[str, Any]:
+        values = convert_options(cls.converters(), options)
+        code = "\n".join(content)
+        if not code.strip():
+            raise WidgetError("the cell has no code")
+        return {"code": code, "hidden": "hidden" in values, "raises": values.get("raises", ""),
+                "named": "name" in values}
 
     def first_code_line(self) -> int:
         """The file line of the code's first line, so a build-time error can name the
@@ -86,14 +91,11 @@ class LiveCodeDirective(WidgetDirective):
         return self.lineno
 
     def build(self) -> list[nodes.Node]:
-        values = self.convert(self.converters())
-        code = "\n".join(self.content)
-        if not code.strip():
-            raise WidgetError("the cell has no code")
-        node = make_cell(code, hidden="hidden" in values, raises=values.get("raises", ""))
+        parsed = self.parsed()
+        node = make_cell(parsed["code"], hidden=parsed["hidden"], raises=parsed["raises"])
         self.set_source_info(node)
         node["code_line"] = self.first_code_line()
-        if "name" in values or not node["hidden"]:
+        if parsed["named"] or not node["hidden"]:
             self.register_name(node, self.widget_name())
         return [node]
 
@@ -131,4 +133,3 @@ def setup_live_code(app: Sphinx) -> None:
         html=(visit_live_code_cell_html, None),
         **{builder: (skip_node, None) for builder in NON_HTML_BUILDERS},
     )
-    app.add_directive("live-code", LiveCodeDirective)

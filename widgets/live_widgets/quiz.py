@@ -5,16 +5,15 @@ not readable beside the questions."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from docutils import nodes
-from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
 from .markup import b64_json, element, start_tag
 from .view_widget import NON_HTML_BUILDERS, skip_node
-from .widget_base import WidgetDirective, WidgetError, widget_start
+from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
 from .yaml_body import load_body, reject_unknown, require_text
 
 CHOICE_KEYS = {"question", "choices", "answer", "explain"}
@@ -79,23 +78,28 @@ def parse_question(item: Any, number: int) -> dict[str, Any]:
 class QuizDirective(WidgetDirective):
     directive_name = "quiz"
     has_content = True
-    converters_spec = {"name": directives.unchanged_required}
-    option_spec = {"name": directives.unchanged}
 
     @classmethod
-    def converters(cls) -> dict[str, Any]:
-        return dict(cls.converters_spec)
+    def parse(cls, arguments: Sequence[str], options: Mapping[str, str],
+              content: Sequence[str]) -> dict[str, Any]:
+        convert_options(cls.converters(), options)
+        body = load_body(content, "quiz")
+        if not isinstance(body, list) or not body:
+            raise WidgetError("the body must be a YAML list of questions (- question: ...)")
+        questions = []
+        for number, item in enumerate(body, 1):
+            try:
+                questions.append(parse_question(item, number))
+            except WidgetError as error:
+                raise WidgetError(str(error), question=number) from None
+        return {"questions": questions}
 
     def _inline(self, text: str) -> list[nodes.Node]:
         parsed, messages = self.state.inline_text(text, self.lineno)
         return [*parsed, *messages]
 
     def build(self) -> list[nodes.Node]:
-        self.convert(self.converters())
-        body, _ = load_body(self.content, "quiz")
-        if not isinstance(body, list) or not body:
-            raise WidgetError("the body must be a YAML list of questions (- question: ...)")
-        questions = [parse_question(item, number) for number, item in enumerate(body, 1)]
+        questions = self.parsed()["questions"]
         node = quiz_node()
         self.set_source_info(node)
         self.register_name(node, self.widget_name())
@@ -174,4 +178,3 @@ def setup_quiz(app: Sphinx) -> None:
     app.add_node(quiz_question, html=(visit_question_html, depart_question_html), **skip)
     app.add_node(quiz_prompt, html=(visit_prompt_html, depart_prompt_html), **skip)
     app.add_node(quiz_choice, html=(visit_choice_html, depart_choice_html), **skip)
-    app.add_directive("quiz", QuizDirective)

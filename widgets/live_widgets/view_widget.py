@@ -7,7 +7,7 @@ view they show and in a few options, so each of their modules is a subclass of
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -17,7 +17,7 @@ from sphinx.writers.html5 import HTML5Translator
 from .build_results import RACE, validate, view_definition
 from .markup import element, fallback_table, json_script, start_tag
 from .view_options import control_list, option_name, setting_converters, setting_name
-from .widget_base import WidgetDirective, WidgetError, widget_start
+from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
 
 
 class view_widget(nodes.General, nodes.Element):
@@ -46,44 +46,48 @@ class ViewDirective(WidgetDirective):
         "caption": directives.unchanged_required,
     }
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        # known when the class is defined, so tools that never run setup() see it too
-        cls.option_spec = cls.make_option_spec()
-
     @classmethod
     def converters(cls) -> dict[str, Callable[[str], Any]]:
-        """Every option and its converter (used by the directive and the lesson checker)."""
+        """Every option and its converter: the view's settings (parsed by gradflow's
+        schema) and the options every chart widget takes."""
+        if not cls.view:          # the base class itself shows no view
+            return dict(cls.common_options)
         definition = view_definition(cls.view)
         return {
-            **setting_converters(definition.controls, definition.defaults),
+            **setting_converters(definition.controls),
             **cls.common_options,
             "controls": control_list(definition.controls),
         }
 
     @classmethod
-    def make_option_spec(cls) -> dict[str, Callable[[str], Any]]:
-        # Options are converted in run() (not by docutils) so every bad value is reported
-        # the same way, with file and line, and counted as a build failure.
-        return {name: directives.unchanged for name in cls.converters()}
-
-    def build(self) -> list[nodes.Node]:
-        definition = view_definition(self.view)
-        values = self.convert(self.converters())
+    def parse(cls, arguments: Sequence[str], options: Mapping[str, str],
+              content: Sequence[str]) -> dict[str, Any]:
+        definition = view_definition(cls.view)
+        values = convert_options(cls.converters(), options)
         settings = {
             setting_name(option): value
             for option, value in values.items()
-            if option not in self.common_options
+            if option not in cls.common_options
         }
         try:
-            settings = validate(self.view, settings)
+            settings = validate(cls.view, settings)
         except ValueError as error:
             raise WidgetError(str(error)) from None
         if ("predict" in values) != ("predict-choices" in values):
             raise WidgetError(":predict: and :predict-choices: must be given together")
-
         shown = values.get("controls", [c["name"] for c in definition.controls])
-        controls = [c for c in definition.controls if c["name"] in shown]
+        return {
+            "settings": settings,
+            "controls": [c for c in definition.controls if c["name"] in shown],
+            "schema": definition.controls,
+            "predict": values.get("predict", ""),
+            "predict_choices": values.get("predict-choices", []),
+            "caption": values.get("caption", ""),
+        }
+
+    def build(self) -> list[nodes.Node]:
+        parsed = self.parsed()
+        settings, controls = parsed["settings"], parsed["controls"]
         try:
             result = self.results.view_result(self.view, settings)
         except (ValueError, ArithmeticError) as error:
@@ -96,11 +100,13 @@ class ViewDirective(WidgetDirective):
         node["view"] = self.view
         node["settings"] = settings
         node["controls"] = controls
-        node["predict"] = values.get("predict", "")
-        node["predict_choices"] = values.get("predict-choices", [])
-        node["caption"] = values.get("caption", "")
+        node["predict"] = parsed["predict"]
+        node["predict_choices"] = parsed["predict_choices"]
+        node["caption"] = parsed["caption"]
+        # "schema" is every setting's spec (types, ranges, choices), so the page parses a
+        # share link to a hidden setting with gradflow's rules instead of guessing
         node["initial"] = {**result, "view": self.view, "settings": settings,
-                           "controls": controls}
+                           "controls": controls, "schema": parsed["schema"]}
         return [node]
 
 
@@ -197,5 +203,19 @@ def setup_view_widget(app: Sphinx) -> None:
     )
 
 
-def register_view_directive(app: Sphinx, directive: type[ViewDirective]) -> None:
-    app.add_directive(directive.directive_name, directive)
+class GradientFlowDirective(ViewDirective):
+    """``{gradient-flow}``: gradflow's ``gradient`` view (ARCHITECTURE §4)."""
+    directive_name = "gradient-flow"
+    view = "gradient"
+
+
+class PathLengthsDirective(ViewDirective):
+    """``{path-lengths}``: gradflow's ``paths`` view."""
+    directive_name = "path-lengths"
+    view = "paths"
+
+
+class TrainingRaceDirective(ViewDirective):
+    """``{training-race}``: gradflow's ``TrainingRace``, streamed in the browser."""
+    directive_name = "training-race"
+    view = RACE

@@ -4,9 +4,10 @@ file and line, option conversion, and the outer ``<div class="lw-widget">``."""
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .build_errors import report_error
@@ -18,7 +19,41 @@ CACHE_DIRNAME = "live-widgets-cache"
 
 
 class WidgetError(Exception):
-    """Bad directive input; the message is shown with the directive's file and line."""
+    """Bad directive input; the message is shown with the directive's file and line.
+
+    ``question`` (1-based) names the item of a quiz's body at fault, so the lesson
+    checker can point at that item's line."""
+
+    def __init__(self, message: str, *, question: int | None = None) -> None:
+        super().__init__(message)
+        self.question = question
+
+
+def check_name(name: str) -> str:
+    """A ``:name:`` as written, checked: it becomes an element id and a share-link name."""
+    name = name.strip()
+    if not NAME_PATTERN.match(name):
+        raise WidgetError(
+            f':name: "{name}" must start with a lower-case letter and contain only '
+            "lower-case letters, digits and hyphens (it becomes the element id and "
+            "the share-link name)"
+        )
+    return name
+
+
+def convert_options(converters: Mapping[str, Callable[[str], Any]],
+                    options: Mapping[str, str]) -> dict[str, Any]:
+    """Run each given option through its converter; errors name the option."""
+    values: dict[str, Any] = {}
+    for option, converter in converters.items():
+        if option in options:
+            try:
+                values[option] = converter(options[option])
+            except ValueError as error:
+                raise WidgetError(f":{option}: {error}") from None
+    if "name" in options:
+        values["name"] = check_name(options["name"])
+    return values
 
 
 class WidgetDirective(SphinxDirective):
@@ -26,6 +61,20 @@ class WidgetDirective(SphinxDirective):
 
     #: the directive's name as written by authors (for messages)
     directive_name = ""
+    #: option → converter (the option's text in; its value out, or ValueError)
+    option_converters: dict[str, Callable[[str], Any]] = {"name": directives.unchanged_required}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Every option reaches parse() as text, so a bad value is reported the same way
+        # (file, line, a build failure) by the build and the lesson checker; set when the
+        # class is defined, so tools that never run setup() see it too.
+        cls.option_spec = {name: directives.unchanged for name in cls.converters()}
+
+    @classmethod
+    def converters(cls) -> dict[str, Callable[[str], Any]]:
+        """Every option the directive takes and its converter."""
+        return dict(cls.option_converters)
 
     def run(self) -> list[nodes.Node]:
         try:
@@ -34,6 +83,19 @@ class WidgetDirective(SphinxDirective):
             report_error(self.env, f"{self.directive_name}: {error}",
                          (self.env.docname, self.lineno))
             return []
+
+    @classmethod
+    def parse(cls, arguments: Sequence[str], options: Mapping[str, str],
+              content: Sequence[str]) -> dict[str, Any]:
+        """Check what the author wrote and return it parsed; raises :class:`WidgetError`.
+
+        This is the directive's whole validation, and it needs no Sphinx: ``build`` calls
+        it with what MyST parsed, and ``build/check_lessons.py`` calls it the same way,
+        so the checker rejects exactly what the build rejects."""
+        raise NotImplementedError
+
+    def parsed(self) -> dict[str, Any]:
+        return self.parse(self.arguments, self.options, self.content)
 
     def build(self) -> list[nodes.Node]:
         raise NotImplementedError
@@ -47,14 +109,7 @@ class WidgetDirective(SphinxDirective):
         name = self.options.get("name")
         if name is None:
             return f"{self.directive_name}-{self.env.new_serialno('live-widgets') + 1}"
-        name = name.strip()
-        if not NAME_PATTERN.match(name):
-            raise WidgetError(
-                f':name: "{name}" must start with a lower-case letter and contain only '
-                "lower-case letters, digits and hyphens (it becomes the element id and "
-                "the share-link name)"
-            )
-        return name
+        return check_name(name)
 
     def register_name(self, node: nodes.Element, name: str) -> None:
         """Make ``name`` the element id and a cross-reference target (duplicates warn)."""
@@ -62,17 +117,6 @@ class WidgetDirective(SphinxDirective):
         self.state.document.note_explicit_target(node, node)
         if not node["ids"]:
             node["ids"].append(name)
-
-    def convert(self, converters: Mapping[str, Callable[[str], Any]]) -> dict[str, Any]:
-        """Run each given option through its converter; errors name the option."""
-        values: dict[str, Any] = {}
-        for option, converter in converters.items():
-            if option in self.options:
-                try:
-                    values[option] = converter(self.options[option])
-                except ValueError as error:
-                    raise WidgetError(f":{option}: {error}") from None
-        return values
 
 
 def widget_start(kind: str, node: nodes.Element, extra: Mapping[str, Any] | None = None,

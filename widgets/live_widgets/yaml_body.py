@@ -9,11 +9,11 @@ import yaml
 from .widget_base import WidgetError
 
 
-def load_body(content: list[str] | Any, what: str) -> tuple[Any, int]:
+def load_body(content: list[str] | Any, what: str) -> Any:
     """Parse the directive's content; YAML errors report the line inside the body."""
     text = "\n".join(content)
     try:
-        return yaml.safe_load(text), 0
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1} of the {what} body)" if mark is not None else ""
