@@ -78,6 +78,15 @@ class PathGradientShare:
     total_norm: float
     reconstruction_error: float
 
+    @property
+    def peak_length(self) -> int:
+        """The path length whose paths carry the largest share of the gradient."""
+        return max(self.lengths, key=lambda k: self.shares[k])
+
+    def share_of_lengths(self, low: int, high: int) -> float:
+        """Share of the gradient carried by paths through low to high branches (inclusive)."""
+        return float(sum(self.shares[max(low, 0):high + 1]))
+
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["config"] = self.config.to_dict()
