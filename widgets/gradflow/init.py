@@ -12,7 +12,8 @@ def init_weights(rng: np.random.Generator, fan_in: int, fan_out: int, init: str,
                  std: float = 1.0) -> np.ndarray:
     """Draw W of shape (fan_in, fan_out).
 
-    normal:     N(0, std^2) entries; std = 1 was the naive choice before 2010.
+    normal:     N(0, std^2) entries; std = 1, whatever the layer size, is the lessons'
+                deliberately bad start (not a historical recipe).
     xavier:     Glorot & Bengio 2010, U[-a, a] with a = sqrt(6 / (fan_in + fan_out)),
                 keeps signal variance steady for tanh-like units near 0.
     he:         He et al. 2015, N(0, 2 / fan_in), makes up for ReLU zeroing half the units.
