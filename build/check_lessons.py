@@ -14,8 +14,11 @@ Every lesson listed in ``_toc.yml`` (files under ``lessons/``) must have
 
 On every page of the book (lessons and book pages alike):
 
-- each option of a ``live_widgets`` directive is valid, checked with the extension's own
-  option specs and ``gradflow.views.validate_settings`` (never a copied list of choices);
+- every directive and role is one the build knows (the book's Sphinx extensions, as
+  configured in ``_config.yml``), so a misspelt ``{quizz}`` is reported;
+- each ``live_widgets`` directive is valid: MyST parses it against the directive's own
+  option spec, then the directive's own ``parse`` (the extension's whole validation,
+  shared with the build) checks its options and body. Nothing here repeats a rule;
 - each ``{live-code}`` cell runs in CPython through ``live_widgets.cell_runner`` (one fresh
   process per page, hidden cells first, as in the browser), each exercise's solution passes
   its checks, and each ``{computed}`` expression evaluates;
@@ -32,13 +35,17 @@ Tests import this file by path (``build/`` is not a package: it would shadow PyP
 from __future__ import annotations
 
 import argparse
+import difflib
+import io
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from pathlib import Path
 from urllib.parse import parse_qsl
@@ -46,6 +53,15 @@ from urllib.parse import parse_qsl
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# The book's own extension, imported once here (not inside functions that would depend on
+# an earlier call having set sys.path): the checker validates with its code.
+if str(ROOT / "widgets") not in sys.path:
+    sys.path.insert(0, str(ROOT / "widgets"))
+
+from live_widgets.build_results import RACE  # noqa: E402
+from live_widgets.extension import DIRECTIVES, ROLES  # noqa: E402
+from live_widgets.view_widget import ViewDirective  # noqa: E402
+from live_widgets.widget_base import WidgetError  # noqa: E402
 
 REQUIRED_SECTIONS = ("Learning objectives", "Check your understanding", "Key takeaways",
                      "References")
@@ -285,42 +301,59 @@ def load_book(root: Path) -> Book:
                 citation_keys(root / "book" / "references.bib"))
 
 
-# ------------------------------------------------------------------ the extension's specs
+# ---------------------------------------------------------- what the build knows
 
 
-class _RecordingApp:
-    """Stands in for Sphinx's application while ``live_widgets.setup`` runs, so the checker
-    learns the directives and roles the extension really registers."""
-
-    def __init__(self):
-        self.directives: dict[str, type] = {}
-        self.roles: dict[str, object] = {}
-
-    def add_directive(self, name, cls, override=False):
-        self.directives[name] = cls
-
-    def add_role(self, name, role, override=False):
-        self.roles[name] = role
-
-    def __getattr__(self, name):
-        return lambda *args, **kwargs: None
+@dataclass(frozen=True)
+class KnownNames:
+    """Every directive and role name the book's build accepts."""
+    directives: frozenset[str]
+    roles: frozenset[str]
 
 
-def extension_registry(root: Path) -> _RecordingApp:
-    """Import the book's own ``widgets/live_widgets`` and record what it registers."""
-    widgets = str(root / "widgets")
-    if widgets not in sys.path:
-        sys.path.insert(0, widgets)
-    import live_widgets
-    app = _RecordingApp()
-    live_widgets.setup(app)
-    return app
+def known_names(root: Path) -> KnownNames:
+    """The directives and roles of a Sphinx set up exactly as Jupyter Book sets it up from
+    the book's ``_config.yml`` (its extensions, domains and MyST), so the checker accepts
+    precisely what the build accepts."""
+    config = Path(root) / "_config.yml"
+    return _known_names(config.read_text(encoding="utf-8") if config.is_file() else "",
+                        str(Path(root).resolve()))
+
+
+@lru_cache(maxsize=4)
+def _known_names(config_text: str, root: str) -> KnownNames:
+    # Starting Sphinx costs seconds, so the names are kept per configuration text (they
+    # depend on the configured extensions, not on the pages).
+    from docutils.parsers.rst import directives, roles
+    from jupyter_book.config import get_final_config
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
+
+    user_yaml = yaml.safe_load(config_text) if config_text else None
+    config, _ = get_final_config(user_yaml=user_yaml or None, sourcedir=Path(root),
+                                 cli_config={"latex_individualpages": False})
+    config.pop("recursive_update", None)
+    with tempfile.TemporaryDirectory() as scratch, docutils_namespace():
+        app = Sphinx(root, None, f"{scratch}/out", f"{scratch}/doctrees", "dummy",
+                     confoverrides=config, status=None, warning=io.StringIO(),
+                     freshenv=True)
+        directive_names = set(directives._directives) | set(directives._directive_registry)
+        role_names = set(roles._roles) | set(roles._role_registry)
+        primary = {"std", app.config.primary_domain}
+        for domain in app.env.domains.values():
+            directive_names |= {f"{domain.name}:{name}" for name in domain.directives}
+            role_names |= {f"{domain.name}:{name}" for name in domain.roles}
+            if domain.name in primary:
+                directive_names |= set(domain.directives)
+                role_names |= set(domain.roles)
+    directive_names.add("eval-rst")      # MyST handles it itself, before any lookup
+    return KnownNames(frozenset(directive_names), frozenset(role_names))
 
 
 # --------------------------------------------------------------------------- checks
 
 
-def check_structure(page: Page, registry: _RecordingApp) -> list[Problem]:
+def check_structure(page: Page) -> list[Problem]:
     """The parts every lesson has (see the module docstring and book/authoring.md)."""
     problems: list[Problem] = []
     path = page.path
@@ -345,7 +378,7 @@ def check_structure(page: Page, registry: _RecordingApp) -> list[Problem]:
         elif max(_count_questions(d) for d in quizzes) < MIN_QUIZ_QUESTIONS:
             problems.append(Problem(path, quizzes[0].line,
                                     f"the quiz has fewer than {MIN_QUIZ_QUESTIONS} questions"))
-    live = [d for d in page.directives if d.name in registry.directives and d.name != "quiz"
+    live = [d for d in page.directives if d.name in DIRECTIVES and d.name != "quiz"
             and not (d.name == "live-code" and "hidden" in d.options)]
     if not live:
         problems.append(Problem(path, 1, "no live element: add a visible {live-code} cell, "
@@ -353,104 +386,43 @@ def check_structure(page: Page, registry: _RecordingApp) -> list[Problem]:
     return problems
 
 
-def check_directive_options(page: Page, registry: _RecordingApp) -> list[Problem]:
-    """Validate each live_widgets directive as the build will: MyST's parse against the
-    option spec, the directive's own converters, then gradflow's view settings or the
-    quiz/exercise body parsers of the extension."""
+def check_directives(page: Page, known: KnownNames) -> list[Problem]:
+    """Each directive and role is known to the build; each live_widgets directive passes
+    MyST's parse against its option spec and then the directive's own ``parse``."""
     from docutils.parsers.rst.states import MarkupError
     from myst_parser.parsers.directives import parse_directive_text
-    from live_widgets.widget_base import NAME_PATTERN, WidgetError
     problems: list[Problem] = []
 
-    def report(line: int, message: str) -> None:
-        problems.append(Problem(page.path, line, f"{{{d.name}}}: {message}"))
-
     for d in page.directives:
-        cls = registry.directives.get(d.name)
+        if d.name not in known.directives:
+            problems.append(Problem(page.path, d.line, f"unknown directive {{{d.name}}}"
+                                    + _did_you_mean(d.name, known.directives)))
+            continue
+        cls = DIRECTIVES.get(d.name)
         if cls is None:
             continue
         try:
             result = parse_directive_text(cls, d.argument, d.raw_content, line=d.line)
         except MarkupError as error:
-            report(d.line, str(error))
+            problems.append(Problem(page.path, d.line, f"{{{d.name}}}: {error}"))
             continue
         for warning in result.warnings:
-            report(d.line, warning.msg)
-        name = d.options.get("name")
-        if name is not None and not NAME_PATTERN.match(name.strip()):
-            report(d.line, f':name: "{name}" must start with a lower-case letter and contain '
-                           "only lower-case letters, digits and hyphens")
-        if is_view_directive(cls):
-            for message in view_settings(cls, d.options)[1]:
-                report(d.line, message)
-            continue
-        for message in convert_options(cls, d.options)[1]:
-            report(d.line, message)
+            problems.append(Problem(page.path, d.line, f"{{{d.name}}}: {warning.msg}"))
         try:
-            if d.name == "quiz":
-                problems.extend(_check_quiz(page.path, d))
-            elif d.name == "exercise":
-                from live_widgets.exercise import parse_exercise
-                parse_exercise(_yaml_body(d))
+            cls.parse(result.arguments, result.options, result.body)
         except WidgetError as error:
-            report(d.line, str(error))
+            line = _item_line(d, error.question) if error.question else d.line
+            problems.append(Problem(page.path, line, f"{{{d.name}}}: {error}"))
+    for role in page.roles:
+        if role.name not in known.roles:
+            problems.append(Problem(page.path, role.line, f"unknown role {{{role.name}}}"
+                                    + _did_you_mean(role.name, known.roles)))
     return problems
 
 
-def convert_options(cls, options: dict[str, str]) -> tuple[dict, list[str]]:
-    """Each option through the directive's own converter; errors name the option."""
-    values, errors = {}, []
-    for option, converter in cls.converters().items():
-        if option in options:
-            try:
-                values[option] = converter(options[option])
-            except ValueError as error:
-                errors.append(f":{option}: {error}")
-    return values, errors
-
-
-def is_view_directive(cls) -> bool:
-    """Chart widgets (gradient-flow, path-lengths, training-race) show a gradflow view."""
-    return hasattr(cls, "converters") and hasattr(cls, "view")
-
-
-def view_settings(cls, options: dict[str, str]) -> tuple[dict, list[str]]:
-    """Convert a chart widget's options with the directive's own converters and check the
-    view's settings with gradflow, as the build does. Returns (settings, error messages)."""
-    from live_widgets.build_results import validate
-    values, errors = convert_options(cls, options)
-    settings = {option.replace("-", "_"): value for option, value in values.items()
-                if option not in cls.common_options}
-    try:
-        settings = validate(cls.view, settings)
-    except ValueError as error:
-        errors.append(str(error))
-    except Exception as error:      # a fault of gradflow itself, still shown where it hit
-        errors.append(f"gradflow could not check the settings: {type(error).__name__}: {error}")
-    if ("predict" in options) != ("predict-choices" in options):
-        errors.append(":predict: and :predict-choices: must be given together")
-    return settings, errors
-
-
-def _yaml_body(d: Directive):
-    from live_widgets.yaml_body import load_body
-    return load_body(d.body.splitlines(), d.name)[0]
-
-
-def _check_quiz(path: Path, d: Directive) -> list[Problem]:
-    """Each question through the extension's own parser, reported at its line."""
-    from live_widgets.quiz import parse_question
-    from live_widgets.widget_base import WidgetError
-    body = _yaml_body(d)
-    if not isinstance(body, list) or not body:
-        return [Problem(path, d.line, "{quiz}: the body must be a YAML list of questions")]
-    problems = []
-    for number, item in enumerate(body, 1):
-        try:
-            parse_question(item, number)
-        except WidgetError as error:
-            problems.append(Problem(path, _item_line(d, number), f"{{quiz}}: {error}"))
-    return problems
+def _did_you_mean(name: str, known: frozenset[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" (did you mean {{{close[0]}}}?)" if close else ""
 
 
 def _count_questions(directive: Directive) -> int:
@@ -596,8 +568,7 @@ def _role_target(text: str) -> str:
 
 
 def check_references(page: Page, book: Book, labels: dict[str, Path],
-                     widgets: dict[Path, dict[str, Directive]],
-                     registry: _RecordingApp) -> list[Problem]:
+                     widgets: dict[Path, dict[str, Directive]]) -> list[Problem]:
     problems = []
     for role in page.roles:
         if role.name == "term":
@@ -623,15 +594,14 @@ def check_references(page: Page, book: Book, labels: dict[str, Path],
                 problems.append(Problem(page.path, role.line,
                                         f"{{doc}}: '{target}' is not a page of _toc.yml"))
     for link in page.links:
-        message = _link_problem(link.href, page, book, labels, widgets, registry)
+        message = _link_problem(link.href, page, book, labels, widgets)
         if message:
             problems.append(Problem(page.path, link.line, message))
     return problems
 
 
 def _link_problem(href: str, page: Page, book: Book, labels: dict[str, Path],
-                  widgets: dict[Path, dict[str, Directive]],
-                  registry: _RecordingApp) -> str | None:
+                  widgets: dict[Path, dict[str, Directive]]) -> str | None:
     if re.match(r"^[a-z][a-z0-9+.-]*:", href, re.IGNORECASE):
         return None                     # external (https:, mailto:): not ours to resolve
     target, _, fragment = href.partition("#")
@@ -654,10 +624,9 @@ def _link_problem(href: str, page: Page, book: Book, labels: dict[str, Path],
         name, _, query = fragment.partition("?")
         if query:
             widget = widgets.get(source, {}).get(name)
-            cls = registry.directives.get(widget.name) if widget else None
-            if cls is None or not is_view_directive(cls):
+            cls = DIRECTIVES.get(widget.name) if widget else None
+            if cls is None or not issubclass(cls, ViewDirective):
                 return f"share link '{href}': no chart widget '{name}' on that page"
-            from live_widgets.build_results import RACE
             if cls.view == RACE:
                 # live-widgets.js restores settings from links for views only (§5)
                 return f"share link '{href}': a training race cannot be opened by a link"
@@ -671,9 +640,10 @@ def _link_problem(href: str, page: Page, book: Book, labels: dict[str, Path],
                     return (f"share link '{href}': '{setting}' is not a setting of "
                             f"{{{widget.name}}} (links use setting names such as batch_norm)")
                 options[option] = value
-            errors = view_settings(cls, options)[1]
-            if errors:
-                return f"share link '{href}': {errors[0]}"
+            try:
+                cls.parse([], options, [])
+            except WidgetError as error:
+                return f"share link '{href}': {error}"
         elif name and name.lower() not in labels and not _is_heading_id(source, name):
             return f"link '{href}': no label or widget '{name}'"
         return None
@@ -719,7 +689,7 @@ def check_book(root: Path = ROOT, only: list[Path] | None = None, *,
                run_code: bool = True) -> list[Problem]:
     root = Path(root).resolve()
     book = load_book(root)
-    registry = extension_registry(root)
+    known = known_names(root)
     md = markdown_parser()
     pages = {path: parse_page(path, md=md) for path in book.pages if path.exists()}
     problems = [Problem(root / "_toc.yml", 1, f"lists {p.relative_to(root)}, which does "
@@ -740,9 +710,9 @@ def check_book(root: Path = ROOT, only: list[Path] | None = None, *,
             continue
         page = pages[path]
         if path in book.lessons:
-            problems += check_structure(page, registry)
-        problems += check_directive_options(page, registry)
-        problems += check_references(page, book, labels, widgets, registry)
+            problems += check_structure(page)
+        problems += check_directives(page, known)
+        problems += check_references(page, book, labels, widgets)
         problems += check_images(page)
         if run_code:
             problems += check_code(page, root)
@@ -762,8 +732,7 @@ def main(argv: list[str] | None = None) -> int:
     problems = check_book(root, only, run_code=not args.no_run)
     for problem in problems:
         print(problem.format(root))
-    book = load_book(root)
-    checked = len(only) if only else len(book.pages)
+    checked = len(only) if only else len(toc_files(root))
     sys.stdout.flush()
     print(f"{len(problems)} problem(s) in {checked} page(s)", file=sys.stderr)
     return 1 if problems else 0

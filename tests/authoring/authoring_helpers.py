@@ -24,8 +24,8 @@ def load_script(name: str):
 
 
 def make_sample_book(root: Path) -> Path:
-    """A two-page book around the sample lesson, with the real glossary, bibliography and
-    extension (widgets/ is linked, not copied)."""
+    """A two-page book around the sample lesson, with the real configuration, glossary,
+    bibliography and extension (widgets/ is linked, not copied)."""
     (root / "book").mkdir(parents=True)
     (root / "lessons").mkdir()
     shutil.copy(SAMPLE_BOOK / "_toc.yml", root / "_toc.yml")
@@ -35,6 +35,8 @@ def make_sample_book(root: Path) -> Path:
     shutil.copytree(SAMPLE_BOOK / "good-lesson", root / "lessons" / "good-lesson")
     for name in ("glossary.md", "references.bib"):
         shutil.copy(REPO / "book" / name, root / "book" / name)
+    # the real configuration: it decides which directives and roles the build knows
+    shutil.copy(REPO / "_config.yml", root / "_config.yml")
     (root / "widgets").symlink_to(REPO / "widgets", target_is_directory=True)
     return root
 

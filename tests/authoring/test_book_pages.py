@@ -31,7 +31,6 @@ def contract_citations() -> dict[str, str]:
 
 def test_the_glossary_defines_exactly_the_contract_terms(checker) -> None:
     terms = contract_terms()
-    assert len(terms) == 46, terms
     glossary = checker.parse_page(BOOK / "glossary.md")
     [block] = [d for d in glossary.directives if d.name == "glossary"]
     defined = [line for line in block.body.splitlines() if line and not line[0].isspace()]
@@ -54,7 +53,7 @@ def test_the_bibliography_has_every_contract_key_with_its_arxiv_id(checker) -> N
     entries = parse_file(str(BOOK / "references.bib")).entries
     section = " ".join(ARCHITECTURE.split("## 7.", 1)[1].split("Glossary", 1)[0].split())
     contract_keys = re.findall(r"`(\w+\d{4}\w*)` \(", section)
-    assert len(contract_keys) == 19, contract_keys
+    assert contract_keys, "could not read the citation keys of ARCHITECTURE.md section 7"
     assert set(contract_keys) <= set(entries), set(contract_keys) - set(entries)
     for key, arxiv in contract_citations().items():
         assert entries[key].fields.get("eprint") == arxiv, key
@@ -108,13 +107,12 @@ COMMON_VIEW_OPTIONS = {"controls", "predict", "predict-choices", "caption"}
 
 
 def test_the_guide_documents_every_option_of_every_directive(checker) -> None:
-    registry = checker.extension_registry(REPO)
     tables = guide_option_tables()
-    assert set(tables) == set(registry.directives), "one section per live directive"
-    for name, cls in registry.directives.items():
+    assert set(tables) == set(checker.DIRECTIVES), "one section per live directive"
+    for name, cls in checker.DIRECTIVES.items():
         options = set(cls.converters()) - {"name"}     # :name: is described once for all
         documented = set(tables[name])
-        if checker.is_view_directive(cls):
+        if issubclass(cls, checker.ViewDirective):
             # the options shared by every chart widget are in the gradient-flow section
             assert COMMON_VIEW_OPTIONS <= tables["gradient-flow"]
             documented |= COMMON_VIEW_OPTIONS
@@ -124,12 +122,11 @@ def test_the_guide_documents_every_option_of_every_directive(checker) -> None:
 
 def test_the_guide_shows_gradflows_defaults_for_every_chart_widget(checker) -> None:
     from live_widgets.build_results import view_definition
-    registry = checker.extension_registry(REPO)
     text = (BOOK / "authoring.md").read_text(encoding="utf-8")
     chunks = re.split(r"^### `\{([\w-]+)\}`.*$", text, flags=re.MULTILINE)
     sections = dict(zip(chunks[1::2], chunks[2::2]))
-    views = {name: cls.view for name, cls in registry.directives.items()
-             if checker.is_view_directive(cls)}
+    views = {name: cls.view for name, cls in checker.DIRECTIVES.items()
+             if issubclass(cls, checker.ViewDirective)}
     assert views, "the extension registers no chart widget"
     for directive, view in views.items():
         for setting, default in view_definition(view).defaults.items():

@@ -74,6 +74,19 @@ DEFECTS = [
            "checks:\n  - name: Twenty quarters\n"
            "    code: assert abs(product([base] * 20) - 0.25 ** 20) < 1e-20\n", "",
            ":::{exercise}", '"checks" must be a non-empty list'),
+    # names the build does not know (the build fails on each: MyST warns, -W)
+    Defect("misspelt-directive", LESSON, ":::{quiz}", ":::{quizz}", ":::{quizz}",
+           "unknown directive {quizz} (did you mean {quiz}?)"),
+    Defect("misspelt-widget", LESSON, "```{gradient-flow}", "```{gradient-flows}",
+           "```{gradient-flows}", "unknown directive {gradient-flows}"),
+    Defect("misspelt-role", LESSON, "{term}`gradient` widget", "{terms}`gradient` widget",
+           "{terms}`gradient`", "unknown role {terms} (did you mean {term}?)"),
+    Defect("unknown-cell-option", LESSON, ":hidden:", ":hiden:", "```{live-code}",
+           "{live-code}: Unknown option keys: ['hiden']"),
+    Defect("quiz-unknown-option", LESSON, ":name: quiz-sample", ":name: quiz-sample\n:shuffle: true",
+           ":::{quiz}", "{quiz}: Unknown option keys: ['shuffle']"),
+    Defect("exercise-unknown-key", LESSON, "hints:\n", "hint:\n", ":::{exercise}",
+           "unknown key(s) hint"),
     # code run in CPython
     Defect("cell-fails", LESSON, "print(base ** 20)", "print(bass ** 20)",
            "```{live-code}", "NameError", run_code=True, occurrence=2),
