@@ -457,7 +457,7 @@ _DRIVER = textwrap.dedent("""
     from live_widgets.build_results import evaluate_expression
     from live_widgets.cell_runner import CELL_FILENAME, Kernel
     from live_widgets.computed import split_expression
-    from live_widgets.number_format import format_number
+    from gradflow.text import format_number
     kernel = Kernel()
     replies = []
     for job in json.load(sys.stdin):
@@ -471,7 +471,7 @@ _DRIVER = textwrap.dedent("""
                 replies.append(kernel.check(job))
             else:
                 expression, spec = split_expression(job["code"])
-                format_number(evaluate_expression(expression), spec)
+                format_number(evaluate_expression(expression), spec=spec)
                 replies.append({"error": None})
         except Exception as error:
             replies.append({"error": f"{type(error).__name__}: {error}", "passed": False,

@@ -1,4 +1,5 @@
-"""The computed role and the number format shared with the fallback tables."""
+"""The computed role: a number computed by gradflow at build time, written with the
+one formatter (gradflow.text.format_number, tested in tests/unit/test_text.py)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,7 @@ import pytest
 from gradflow import simulate
 
 from live_widgets.computed import split_expression
-from live_widgets.number_format import format_number
-
-
-@pytest.mark.parametrize("value, spec, text", [
-    (3.2e-9, ".1e", "3.2 × 10⁻⁹"),
-    (9.094947017729282e-13, ".2e", "9.09 × 10⁻¹³"),
-    (-1.5e12, ".1e", "−1.5 × 10¹²"),
-    (2.5, ".1e", "2.5"),
-    (0.1234, ".3f", "0.123"),
-    (-0.5, ".2f", "−0.50"),
-    (7, "", "7"),
-    (float("inf"), ".1e", "∞"),
-])
-def test_format_number(value, spec, text):
-    assert format_number(value, spec) == text
+from gradflow.text import format_number
 
 
 def test_split_expression_uses_the_last_bar():
@@ -35,7 +22,7 @@ def test_role_inserts_gradflows_number(build_book):
         Ratio {computed}`simulate(depth=6, activation="sigmoid").first_to_last_ratio | .2e` and
         depth {computed}`StackConfig(depth=6).depth`.
         """})
-    expected = format_number(simulate(depth=6, activation="sigmoid").first_to_last_ratio, ".2e")
+    expected = format_number(simulate(depth=6, activation="sigmoid").first_to_last_ratio, spec=".2e")
     assert f'<span class="lw-computed">{expected}</span>' in built.html()
     assert '<span class="lw-computed">6</span>' in built.html()
 

@@ -8,7 +8,6 @@ import pytest
 
 from gradflow import SimulationResult, simulate
 from gradflow.serialize import decode_float, encode_float, to_jsonable
-from gradflow.text import format_number
 
 pytestmark = pytest.mark.pyodide  # these checks must also hold in the browser
 
@@ -37,11 +36,3 @@ def test_overflow_and_nan_survive_the_round_trip():
     back = SimulationResult.from_dict(data)
     assert back.flags == result.flags
     assert [math.isinf(g) for g in back.activation_grad_norms] == [math.isinf(g) for g in result.activation_grad_norms]
-
-
-@pytest.mark.parametrize("value, text", [
-    (3.2e-9, "3.2 × 10⁻⁹"), (1.5e215, "1.5 × 10²¹⁵"), (0.25, "0.25"), (1.0, "1"),
-    (0.0, "0"), (math.inf, "infinite"), (math.nan, "not a number"), (12345.0, "1.2 × 10⁴"),
-])
-def test_format_number(value, text):
-    assert format_number(value) == text

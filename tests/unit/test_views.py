@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import pytest
 
 from gradflow import simulate, views
+from gradflow.text import format_number
 
 KEYS = {"figure", "readout", "summary", "table"}
 
@@ -22,8 +23,7 @@ def test_gradient_view_default_readout_matches_simulate():
     out = views.VIEWS["gradient"].compute({})
     check_view_result(out)
     ratio = simulate(depth=30, activation="sigmoid").first_to_last_ratio
-    mantissa, exponent = f"{ratio:.1e}".split("e")
-    assert out["readout"].startswith(f"Layer 1 receives {mantissa} × 10")
+    assert out["readout"].startswith(f"Layer 1 receives {format_number(ratio)} of the gradient")
     assert out["readout"].endswith("of the gradient at layer 30 (plain stack).")
     assert len(out["table"]["rows"]) == 30
 

@@ -18,7 +18,7 @@ from .figures import gradient_figure, loss_figure, path_figure
 from .paths import path_gradient_share, path_length_distribution
 from .stack import simulate
 from .training import TrainConfig, Trainer
-from .text import format_number
+from .text import format_number, superscript
 
 ACTIVATION_LABELS = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "linear": "Linear (none)"}
 INIT_LABELS = {"normal": "Normal (choose std)", "xavier": "Xavier/Glorot",
@@ -201,7 +201,7 @@ def compute_paths(settings: dict) -> dict:
         share = path_gradient_share(depth=n, branch_scale=settings["branch_scale"],
                                     seed=settings["seed"], **PATH_STACK)
     most = max(range(n + 1), key=lambda k: distribution.fractions[k])
-    readout = (f"{n} blocks give 2{str(n).translate(str.maketrans('0123456789', '⁰¹²³⁴⁵⁶⁷⁸⁹'))} "
+    readout = (f"{n} blocks give 2{superscript(n)} "
                f"paths; the most common length is {most} ({_percent(distribution.fractions[most])} of paths).")
     summary = (f"Bar chart of the share of the 2^{n} paths through {n} residual blocks that pass "
                f"through each number of branches, from 0 to {n}: a binomial distribution "
@@ -236,6 +236,10 @@ VIEWS["paths"] = View("paths", PATH_CONTROLS, PATH_DEFAULTS, compute_paths)
 
 # ---------------------------------------------------------------- training race
 
+# The race's recipe, chosen by measurement (tests/benchmarks/sweep_degradation.py; the
+# table and the reasons are in DEGRADATION.md).
+RACE_RECIPE = dict(batch_norm=False, optimizer="adam", learning_rate=0.01, noise=0.05, turns=1.5)
+
 
 class TrainingRace:
     """Three networks trained side by side on the same data: a shallow plain one, a deep
@@ -262,12 +266,7 @@ class TrainingRace:
 
     def __init__(self, settings: dict | None = None):
         self.settings = s = _validate_race(settings or {})
-        common = dict(steps=s["steps"], seed=s["seed"])
-        self.trainers = [
-            Trainer(TrainConfig(depth=s["shallow_depth"], **common)),
-            Trainer(TrainConfig(depth=s["deep_depth"], **common)),
-            Trainer(TrainConfig(depth=s["deep_depth"], residual=True, zero_init_branch=True, **common)),
-        ]
+        self.trainers = [Trainer(config) for config in race_configs(s)]
 
     @property
     def step(self) -> int:
@@ -311,6 +310,26 @@ class TrainingRace:
                  "columns": ["Network", "Training loss", "Training accuracy"], "rows": rows}
         return {"figure": figure, "readout": readout, "summary": summary, "table": table,
                 "step": self.step, "steps": steps, "done": self.done}
+
+
+def race_configs(settings: dict, recipe: dict | None = None) -> list[TrainConfig]:
+    """The race's three networks: shallow plain, deep plain, deep residual.
+
+    Depths count weight layers between the input and the output layer, and a residual
+    block of two layers counts two, so the deep plain and deep residual networks have the
+    same number of weight layers (He et al. compared plain-34 with ResNet-34 the same way).
+    recipe: TrainConfig settings shared by all three (default: RACE_RECIPE).
+    """
+    common = dict(RACE_RECIPE if recipe is None else recipe, steps=settings["steps"],
+                  seed=settings["seed"])
+    branch_scale = common.pop("branch_scale", 1.0)
+    deep = settings["deep_depth"]
+    if deep % 2:
+        raise ValueError(f"deep_depth must be even (two-layer residual blocks), got {deep}")
+    return [TrainConfig(depth=settings["shallow_depth"], **common),
+            TrainConfig(depth=deep, **common),
+            TrainConfig(depth=deep // 2, residual=True, branch_layers=2, zero_init_branch=True,
+                        branch_scale=branch_scale, **common)]
 
 
 def validate_settings(view_name: str, settings: dict) -> dict:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from docutils import nodes
+from gradflow.text import format_number
 from sphinx.util.docutils import SphinxRole
 
 from .build_errors import report_error
 from .build_results import ResultCache
-from .number_format import format_number
 from .widget_base import CACHE_DIRNAME
 
 
@@ -43,7 +43,7 @@ class ComputedRole(SphinxRole):
         expression, spec = split_expression(self.text)
         try:
             value = ResultCache(f"{self.env.doctreedir}/{CACHE_DIRNAME}").computed_value(expression)
-            text = format_number(value, spec)
+            text = format_number(value, spec=spec)
         except Exception as error:  # any failure of the author's expression fails the build
             report_error(self.env,
                          f"computed: `{self.text}` failed: {type(error).__name__}: {error}",

@@ -10,9 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from html import escape
-from typing import Any, Iterable, Mapping
-
-from .number_format import format_number
+from typing import Any, Mapping
 
 
 def start_tag(tag: str, attrs: Mapping[str, Any] | None = None) -> str:
@@ -56,8 +54,11 @@ def b64_json(data: Any) -> str:
 
 
 def table_cell_text(value: Any) -> str:
+    """A table cell: text, or a whole number. A view writes its measured numbers as text
+    with ``gradflow.text.format_number``, so the page never has to format a float."""
     if isinstance(value, float):
-        return format_number(value, ".3g")
+        raise TypeError(f"a table cell got the float {value!r}: write it as text with "
+                        "gradflow.text.format_number in the view")
     return str(value)
 
 
@@ -66,9 +67,8 @@ def fallback_table(table: Mapping[str, Any]) -> str:
     head = "".join(element("th", {"scope": "col"}, str(c)) for c in table["columns"])
     body_rows: list[str] = []
     for row in table["rows"]:
-        cells: Iterable[Any] = row
         body_rows.append(
-            "<tr>" + "".join(element("td", None, table_cell_text(v)) for v in cells) + "</tr>"
+            "<tr>" + "".join(element("td", None, table_cell_text(v)) for v in row) + "</tr>"
         )
     return (
         start_tag("table", {"class": "lw-data"})
