@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from gradflow import views
 
-from live_widgets import cell_runner
 from live_widgets.cell_runner import Kernel
 
 
@@ -110,7 +109,7 @@ def test_view_matches_gradflow(kernel):
 
 
 def test_race_advances_in_chunks_and_can_be_cancelled(kernel):
-    request = {"id": 7, "type": "race", "settings": {"steps": 50, "deep_depth": 3,
+    request = {"id": 7, "type": "race", "settings": {"steps": 50, "deep_depth": 4,
                                                        "shallow_depth": 2}, "chunk": 20}
     first = kernel.dispatch(request)
     assert (first["step"], first["steps"], first["done"]) == (20, 50, False)
@@ -119,9 +118,12 @@ def test_race_advances_in_chunks_and_can_be_cancelled(kernel):
     assert kernel.dispatch(request)["step"] == 20  # a new race after the cancel
 
 
-def test_reply_wraps_results_and_errors():
-    assert cell_runner.reply({"id": 3, "type": "run", "code": "1 + 1", "cellId": "x"})["value"]["value"] == "2"
-    reply = cell_runner.reply({"id": 4, "type": "teleport"})
-    assert reply["id"] == 4 and reply["type"] == "error"
-    assert reply["error"]["name"] == "ValueError"
-    assert "unknown request type 'teleport'" in reply["error"]["message"]
+@pytest.mark.parametrize("chunk", [None, 0, 2.5, True])
+def test_a_race_request_must_say_how_many_steps(kernel, chunk):
+    with pytest.raises(ValueError, match='request "race" needs "chunk", a whole number'):
+        kernel.dispatch({"id": 8, "type": "race", "settings": {}, "chunk": chunk})
+
+
+def test_unknown_request_types_are_refused(kernel):
+    with pytest.raises(ValueError, match="unknown request type 'teleport'"):
+        kernel.dispatch({"id": 4, "type": "teleport"})

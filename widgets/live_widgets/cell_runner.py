@@ -4,8 +4,8 @@ browser (Pyodide, loaded by ``live-widgets-worker.js`` from
 
 Standard library and gradflow only: this file is copied into the site unchanged.
 
-Requests and results follow ARCHITECTURE §6. The worker calls :func:`reply` (or
-:func:`dispatch`) with the request as a dict; one :class:`Kernel` holds the page's
+Requests and results follow ARCHITECTURE §6. The worker calls :func:`dispatch` with the
+request as a dict and builds the reply message itself; one :class:`Kernel` holds the page's
 namespace, so cells share variables in the order they run, like a notebook.
 """
 
@@ -24,9 +24,6 @@ from typing import Any, Callable
 CELL_FILENAME = "<cell {}>"
 EXERCISE_FILENAME = "<exercise>"
 _READER_PREFIXES = ("<cell ", EXERCISE_FILENAME)
-
-#: training steps per race request; small enough that progress streams smoothly
-RACE_CHUNK = 10
 
 
 def plain_data(value: Any) -> Any:
@@ -175,11 +172,15 @@ class Kernel:
         from gradflow import views
 
         race_id = request.get("id")
+        chunk = request.get("chunk")
+        if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+            # the worker sizes chunks by their measured time (js/worker/race.mjs)
+            raise ValueError(f'request "race" needs "chunk", a whole number of steps >= 1, '
+                             f"got {chunk!r}")
         race = self._races.get(race_id)
         if race is None:
-            settings = {**views.TrainingRace.defaults, **(request.get("settings") or {})}
-            race = self._races[race_id] = views.TrainingRace(settings)
-        result = plain_data(race.advance(int(request.get("chunk") or RACE_CHUNK)))
+            race = self._races[race_id] = views.TrainingRace(request.get("settings") or {})
+        result = plain_data(race.advance(chunk))
         if result.get("done"):
             self._races.pop(race_id, None)
         return result
@@ -195,16 +196,6 @@ class Kernel:
         if kind not in handlers:
             raise ValueError(f"unknown request type {kind!r}; expected one of {sorted(handlers)}")
         return handlers[kind](request)
-
-    def reply(self, request: dict[str, Any]) -> dict[str, Any]:
-        """The whole reply message: ``{id, type: "result", value}`` or ``{id, type: "error",
-        error: {name, message, traceback}}``."""
-        try:
-            return {"id": request.get("id"), "type": "result", "value": self.dispatch(request)}
-        except Exception as error:
-            return {"id": request.get("id"), "type": "error",
-                    "error": {"name": type(error).__name__, "message": str(error),
-                              "traceback": "".join(traceback.format_exception(error))}}
 
 
 def _text(request: dict[str, Any], key: str) -> str:
@@ -232,7 +223,3 @@ _kernel = Kernel()
 
 def dispatch(request: dict[str, Any]) -> dict[str, Any]:
     return _kernel.dispatch(request)
-
-
-def reply(request: dict[str, Any]) -> dict[str, Any]:
-    return _kernel.reply(request)
