@@ -65,10 +65,9 @@ def pyodide_cases(pyodide):
 def test_cpython_and_pyodide_agree(part, pyodide_cases):
     cpython = json.loads(cross_runtime_cases.as_json(part))
     pyodide = pyodide_cases(part)
-    # Same simulator on both sides (the wheel is built from the same source)...
-    assert cpython["gradflow"] == pyodide["gradflow"]
+    # (that both sides run the same gradflow source is checked before any test here, by
+    # pyodide_node._require_current_assets; its version string would prove nothing)
     assert cpython["value"], f"no {part} were computed"
-    # ...and the same numbers.
     if part == "training":
         _assert_same_training(cpython["value"], pyodide["value"])
     elif part == "simulations":
