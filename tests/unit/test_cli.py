@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from gradflow import SimulationResult, TrainingResult, simulate
+from gradflow import simulate
 
 
 def gradflow(*args):
@@ -29,14 +29,14 @@ def test_simulate_json_matches_the_library():
     data = json.loads(run.stdout)
     expected = simulate(depth=5, residual=True, zero_init_branch=True).to_dict()
     assert data == json.loads(json.dumps(expected))
-    SimulationResult.from_dict(data)
 
 
 def test_train_json():
     run = gradflow("train", "--depth", "2", "--steps", "10", "--json")
     assert run.returncode == 0, run.stderr
-    result = TrainingResult.from_dict(json.loads(run.stdout))
-    assert result.steps_done == 10 and result.config.depth == 2
+    data = json.loads(run.stdout)
+    assert data["steps_done"] == 10 and data["config"]["depth"] == 2
+    assert len(data["losses"]) == 10
 
 
 def test_paths_table():

@@ -1,12 +1,13 @@
 """Property tests over random valid configurations (hypothesis)."""
 
+import dataclasses
 import json
 import math
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gradflow import SimulationResult, StackConfig, TrainConfig, Trainer, TrainingResult, simulate
+from gradflow import SimulationResult, StackConfig, TrainConfig, Trainer, simulate
 from gradflow.config import ACTIVATIONS, INITS
 
 stack_configs = st.builds(
@@ -41,24 +42,22 @@ def test_shapes_and_flags(config):
 
 @FAST
 @given(stack_configs)
-def test_same_seed_same_result_and_json_round_trip(config):
+def test_same_seed_same_result_as_strict_json(config):
     first, second = simulate(config), simulate(config)
     text = json.dumps(first.to_dict(), allow_nan=False)  # strict JSON: no NaN/Infinity literals
     assert text == json.dumps(second.to_dict(), allow_nan=False)
-    back = SimulationResult.from_dict(json.loads(text))
-    assert back.to_dict() == first.to_dict()
-    assert back.config == config
+    assert json.loads(text)["config"] == dataclasses.asdict(config)
 
 
 @settings(max_examples=10, deadline=None)
 @given(depth=st.integers(1, 4), residual=st.booleans(), batch_norm=st.booleans(),
        optimizer=st.sampled_from(["sgd", "adam"]), seed=st.integers(0, 1000))
-def test_training_result_round_trip(depth, residual, batch_norm, optimizer, seed):
+def test_training_result_is_strict_json(depth, residual, batch_norm, optimizer, seed):
     config = TrainConfig(depth=depth, width=4, residual=residual, batch_norm=batch_norm,
                          optimizer=optimizer, steps=5, n_points=20, seed=seed)
     trainer = Trainer(config)
     trainer.advance(5)
     result = trainer.result()
     assert len(result.losses) == 5 and result.steps_done == 5
-    text = json.dumps(result.to_dict(), allow_nan=False)
-    assert TrainingResult.from_dict(json.loads(text)).to_dict() == result.to_dict()
+    data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    assert len(data["losses"]) == 5 and data["steps_done"] == 5

@@ -6,19 +6,16 @@ import math
 import numpy as np
 import pytest
 
-from gradflow import SimulationResult, simulate
-from gradflow.serialize import decode_float, encode_float, to_jsonable
+from gradflow import simulate
+from gradflow.serialize import encode_float, to_jsonable
 
 pytestmark = pytest.mark.pyodide  # these checks must also hold in the browser
 
 
-def test_non_finite_floats_become_strings_and_back():
-    for value, text in [(math.inf, "Infinity"), (-math.inf, "-Infinity")]:
-        assert encode_float(value) == text and decode_float(text) == value
-    assert encode_float(math.nan) == "NaN" and math.isnan(decode_float("NaN"))
-    assert encode_float(np.float64(0.0)) == 0.0
-    with pytest.raises(ValueError, match="expected a number or one of"):
-        decode_float("inf")
+def test_non_finite_floats_become_strings():
+    for value, text in [(math.inf, "Infinity"), (-math.inf, "-Infinity"), (math.nan, "NaN")]:
+        assert encode_float(value) == text
+    assert encode_float(np.float64(0.0)) == 0.0 and encode_float(np.float32(0.5)) == 0.5
 
 
 def test_to_jsonable_handles_numpy():
@@ -28,11 +25,11 @@ def test_to_jsonable_handles_numpy():
         to_jsonable({"x": object()})
 
 
-def test_overflow_and_nan_survive_the_round_trip():
+def test_overflow_and_nan_reach_json_as_strings_at_their_layers():
     result = simulate(depth=400, width=64, batch=8, activation="linear", std=3.0)
     assert result.flags["overflow"] or result.flags["nan"]
     data = json.loads(json.dumps(result.to_dict(), allow_nan=False))
-    assert "Infinity" in data["activation_grad_norms"] or "NaN" in data["activation_grad_norms"]
-    back = SimulationResult.from_dict(data)
-    assert back.flags == result.flags
-    assert [math.isinf(g) for g in back.activation_grad_norms] == [math.isinf(g) for g in result.activation_grad_norms]
+    norms = data["activation_grad_norms"]
+    assert [g == "Infinity" for g in norms] == [math.isinf(g) for g in result.activation_grad_norms]
+    assert [g == "NaN" for g in norms] == [math.isnan(g) for g in result.activation_grad_norms]
+    assert data["flags"] == result.flags

@@ -162,13 +162,5 @@ class StackConfig:
         layers_per_block = self.branch_layers if self.residual else 1
         return self.depth * layers_per_block * self.width**2 * self.batch
 
-    def replace(self, **changes) -> "StackConfig":
-        """A copy with some settings changed (validated again)."""
-        return dataclasses.replace(self, **changes)
-
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "StackConfig":
-        return cls(**data)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import MAX_SIMULATE_WORK, check_int, check_work
-from .serialize import decode_floats, to_jsonable
+from .serialize import to_jsonable
 from .stack import (StackConfig, branch_backward_input, init_blocks, make_config, norm,
                     readout_vector, stack_forward)
 
@@ -39,11 +39,6 @@ class PathLengths:
         data = to_jsonable(dataclasses.asdict(self))
         data["counts"] = [str(c) for c in self.counts]  # exact: 2^n is beyond JSON's safe integers
         return data
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "PathLengths":
-        return cls(blocks=int(data["blocks"]), lengths=[int(k) for k in data["lengths"]],
-                   counts=[int(c) for c in data["counts"]], fractions=decode_floats(data["fractions"]))
 
 
 def path_length_distribution(blocks: int) -> PathLengths:
@@ -91,15 +86,6 @@ class PathGradientShare:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["config"] = self.config.to_dict()
         return to_jsonable(data)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "PathGradientShare":
-        return cls(config=StackConfig.from_dict(data["config"]),
-                   lengths=[int(k) for k in data["lengths"]],
-                   gradient_norms=decode_floats(data["gradient_norms"]),
-                   shares=decode_floats(data["shares"]),
-                   total_norm=decode_floats([data["total_norm"]])[0],
-                   reconstruction_error=decode_floats([data["reconstruction_error"]])[0])
 
 
 def path_gradient_share(config: StackConfig | None = None, **overrides) -> PathGradientShare:

@@ -11,9 +11,6 @@ import math
 
 import numpy as np
 
-_ENCODED = {"Infinity": math.inf, "-Infinity": -math.inf, "NaN": math.nan}
-
-
 def encode_float(x) -> float | str:
     x = float(x)
     if math.isnan(x):
@@ -21,17 +18,6 @@ def encode_float(x) -> float | str:
     if math.isinf(x):
         return "Infinity" if x > 0 else "-Infinity"
     return x
-
-
-def decode_float(x) -> float:
-    """Inverse of encode_float; raises ValueError on anything else (e.g. a stray string)."""
-    if isinstance(x, str):
-        if x not in _ENCODED:
-            raise ValueError(f"expected a number or one of {sorted(_ENCODED)}, got {x!r}")
-        return _ENCODED[x]
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise ValueError(f"expected a number, got {x!r}")
-    return float(x)
 
 
 def to_jsonable(value):
@@ -50,6 +36,3 @@ def to_jsonable(value):
         return value
     raise TypeError(f"cannot encode {type(value).__name__} as JSON: {value!r}")
 
-
-def decode_floats(values) -> list[float]:
-    return [decode_float(v) for v in values]

@@ -17,7 +17,7 @@ from . import activations
 from .config import StackConfig
 from .init import init_weights
 from .layers import dense_backward, dense_backward_input, dense_forward
-from .serialize import decode_floats, to_jsonable
+from .serialize import to_jsonable
 
 
 # ---------------------------------------------------------------- building and running
@@ -193,18 +193,6 @@ class SimulationResult:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["config"] = self.config.to_dict()
         return to_jsonable(data)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "SimulationResult":
-        kwargs = dict(data)
-        kwargs["config"] = StackConfig.from_dict(data["config"])
-        for name in cls._FLOAT_LISTS:
-            kwargs[name] = decode_floats(data[name])
-        kwargs["loss"] = decode_floats([data["loss"]])[0]
-        kwargs["first_to_last_ratio"] = decode_floats([data["first_to_last_ratio"]])[0]
-        kwargs["reference"] = {k: decode_floats(v) for k, v in data["reference"].items()}
-        kwargs["flags"] = {k: [int(i) for i in v] for k, v in data["flags"].items()}
-        return cls(**kwargs)
 
 
 # ---------------------------------------------------------------- simulate

@@ -20,7 +20,7 @@ from .data import two_spirals
 from .init import init_weights
 from .layers import affine_backward, affine_forward, dense_backward, dense_forward
 from .optim import Adam, SGDMomentum
-from .serialize import decode_floats, to_jsonable
+from .serialize import to_jsonable
 from .stack import init_blocks, make_config, stack_backward, stack_forward
 
 OPTIMIZERS = ("sgd", "adam")
@@ -105,10 +105,6 @@ class TrainConfig:
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
 
-    @classmethod
-    def from_dict(cls, data: dict) -> "TrainConfig":
-        return cls(**data)
-
     def label(self) -> str:
         return f"{self.depth}-layer {'residual' if self.residual else 'plain'}"
 
@@ -160,15 +156,6 @@ class TrainingResult:
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["config"] = self.config.to_dict()
         return to_jsonable(data)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "TrainingResult":
-        kwargs = dict(data)
-        kwargs["config"] = TrainConfig.from_dict(data["config"])
-        kwargs["losses"] = decode_floats(data["losses"])
-        kwargs["final_loss"], kwargs["final_accuracy"] = decode_floats(
-            [data["final_loss"], data["final_accuracy"]])
-        return cls(**kwargs)
 
 
 class Network:
