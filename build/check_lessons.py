@@ -59,7 +59,8 @@ if str(ROOT / "widgets") not in sys.path:
     sys.path.insert(0, str(ROOT / "widgets"))
 
 from live_widgets.build_results import RACE  # noqa: E402
-from live_widgets.extension import DIRECTIVES, ROLES  # noqa: E402
+from live_widgets.extension import DIRECTIVES  # noqa: E402
+from live_widgets.page_execution import raises_problem, run_order  # noqa: E402
 from live_widgets.view_widget import ViewDirective  # noqa: E402
 from live_widgets.widget_base import WidgetError  # noqa: E402
 
@@ -484,8 +485,7 @@ def check_code(page: Page, root: Path) -> list[Problem]:
     """Run the page's cells, exercise checks and computed roles in one fresh CPython
     process (one namespace per page, as in the browser's worker and the build)."""
     cells = [d for d in page.directives if d.name == "live-code"]
-    ordered = [d for d in cells if "hidden" in d.options] + \
-              [d for d in cells if "hidden" not in d.options]
+    ordered = run_order(cells, lambda d: "hidden" in d.options)
     jobs: list[tuple[dict, str, int, object]] = []
     for d in ordered:
         jobs.append(({"type": "cell", "code": d.body, "index": cells.index(d)},
@@ -529,14 +529,10 @@ def check_code(page: Page, root: Path) -> list[Problem]:
 def _code_problem(kind: str, source, reply: dict) -> str | None:
     error = (reply.get("error") or "").strip()
     if kind == "cell":
-        expected = source.options.get("raises", "").strip()
-        raised = reply.get("raised")
-        if expected and raised is None:
-            return f"{{live-code}} should raise {expected} (:raises:) but ran without an error"
-        if raised and raised != expected.rsplit(".", 1)[-1]:
-            return (f"{{live-code}} fails in CPython"
-                    + (f" (expected {expected})" if expected else "") + f": {_last_line(error)}")
-        return None
+        problem = raises_problem(source.options.get("raises", "").strip(), reply.get("raised"))
+        if problem and error:
+            return f"{{live-code}}: {problem} in CPython: {_last_line(error)}"
+        return f"{{live-code}}: {problem}" if problem else None
     if kind == "computed":
         return f"{{computed}}`{source.text}` fails: {error}" if error else None
     if kind == "solution" and not reply.get("passed"):

@@ -127,7 +127,7 @@ def test_unexpected_exception_fails_with_file_line_and_traceback(build_with_prob
         """})
     assert built.statuscode != 0
     # the line of the failing code in the file: the directive is at line 6, code from 7
-    assert "index.md:8: ERROR: live-code: the cell raised an error at build time" in built.warnings
+    assert "index.md:8: ERROR: live-code: the cell raised NameError at build time" in built.warnings
     assert "NameError: name 'undefined_name' is not defined" in built.warnings
     assert 'File "<cell live-code-1>", line 2' in built.warnings
 
@@ -142,7 +142,7 @@ def test_syntax_error_names_its_line(build_with_problems):
         print(x
         ```
         """})
-    assert "index.md:7: ERROR: live-code: the cell raised an error at build time" in built.warnings
+    assert "index.md:7: ERROR: live-code: the cell raised SyntaxError at build time" in built.warnings
     assert "SyntaxError" in built.warnings
 
 
@@ -162,7 +162,7 @@ def test_raises_option_must_match(build_with_problems):
         """})
     assert built.statuscode != 0
     assert "index.md:4: ERROR: live-code: the cell should raise ValueError" in built.warnings
-    assert "index.md:11: ERROR: live-code: the cell raised an error at build time (expected KeyError)" in built.warnings
+    assert "index.md:11: ERROR: live-code: the cell raised ZeroDivisionError (expected KeyError) at build time" in built.warnings
 
 
 @pytest.mark.parametrize("options, message", [

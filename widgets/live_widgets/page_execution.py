@@ -12,7 +12,7 @@ import signal
 import threading
 import traceback
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator, Sequence, TypeVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -21,6 +21,8 @@ from .build_errors import report_error
 from .cell_runner import CELL_FILENAME, Kernel
 from .exercise import exercise_node
 from .live_code import live_code_cell
+
+T = TypeVar("T")
 
 #: a cell still running after this long at build time is almost certainly a loop bug
 CELL_TIME_LIMIT_SECONDS = 120
@@ -44,10 +46,27 @@ def _time_limit(seconds: int) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def run_order(cells: Sequence[T], hidden: Callable[[T], bool]) -> list[T]:
+    """Cells in the order a page runs them: set-up (hidden) cells first, then the rest
+    as written. The build, the lesson checker and the browser's notebook all use it."""
+    return [c for c in cells if hidden(c)] + [c for c in cells if not hidden(c)]
+
+
+def raises_problem(expected: str, raised: str | None) -> str | None:
+    """What is wrong when a cell declared ``:raises: expected`` (or nothing, "") and
+    raised the exception named ``raised`` (or none); None when they match. A dotted
+    name (``numpy.linalg.LinAlgError``) matches by its last part."""
+    if raised is None:
+        return f"the cell should raise {expected} (:raises:) but ran without an error" \
+            if expected else None
+    if raised == expected.rsplit(".", 1)[-1]:
+        return None
+    return f"the cell raised {raised}" + (f" (expected {expected})" if expected else "")
+
+
 def page_cells(doctree: nodes.document) -> list[live_code_cell]:
-    """The page's cells in run order: set-up cells, then the rest as written."""
-    cells = list(doctree.findall(live_code_cell))
-    return [c for c in cells if c["hidden"]] + [c for c in cells if not c["hidden"]]
+    """The page's cells in run order."""
+    return run_order(list(doctree.findall(live_code_cell)), lambda c: c["hidden"])
 
 
 def cell_id(cell: live_code_cell) -> str:
@@ -61,14 +80,12 @@ def _run_cell(app: Sphinx, kernel: Kernel, cell: live_code_cell) -> None:
         outputs, failure = kernel.execute(cell["code"], CELL_FILENAME.format(cell_id(cell)),
                                           kernel.namespace)
     cell["outputs"] = outputs
-    expected = cell["raises"]
-    if failure is None and expected:
-        report_error(app.env, f"live-code: the cell should raise {expected} (:raises:) but "
-                              "ran without an error", cell)
-    elif failure is not None and type(failure).__name__ != expected.rsplit(".", 1)[-1]:
-        report_error(app.env, "live-code: the cell raised an error at build time"
-                              + (f" (expected {expected})" if expected else "")
-                              + ":\n" + outputs["error"], _error_location(app, cell, failure))
+    problem = raises_problem(cell["raises"], type(failure).__name__ if failure else None)
+    if problem and failure is None:
+        report_error(app.env, f"live-code: {problem}", cell)
+    elif problem:
+        report_error(app.env, f"live-code: {problem} at build time:\n" + outputs["error"],
+                     _error_location(app, cell, failure))
 
 
 def _error_location(app: Sphinx, cell: live_code_cell,
