@@ -43,7 +43,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
@@ -450,37 +449,6 @@ def _exercise_data(d: Directive) -> dict | None:
 # ------------------------------------------------------------------ running the code
 
 
-# Runs in a fresh CPython per page with the extension's own Kernel, in the build's order:
-# hidden cells, the other cells as written, then each exercise's solution (and starter)
-# against its checks in the namespace the cells left. Nothing leaks between pages.
-_DRIVER = textwrap.dedent("""
-    import json, sys
-    from live_widgets.build_results import evaluate_expression
-    from live_widgets.cell_runner import CELL_FILENAME, Kernel
-    from live_widgets.computed import split_expression
-    from gradflow.text import format_number
-    kernel = Kernel()
-    replies = []
-    for job in json.load(sys.stdin):
-        try:
-            if job["type"] == "cell":
-                outputs, failure = kernel.execute(job["code"], CELL_FILENAME.format(job["index"]),
-                                                  kernel.namespace)
-                replies.append({"error": outputs["error"],
-                                "raised": type(failure).__name__ if failure else None})
-            elif job["type"] == "check":
-                replies.append(kernel.check(job))
-            else:
-                expression, spec = split_expression(job["code"])
-                format_number(evaluate_expression(expression), spec=spec)
-                replies.append({"error": None})
-        except Exception as error:
-            replies.append({"error": f"{type(error).__name__}: {error}", "passed": False,
-                            "raised": type(error).__name__})
-    json.dump(replies, sys.stdout)
-""")
-
-
 def check_code(page: Page, root: Path) -> list[Problem]:
     """Run the page's cells, exercise checks and computed roles in one fresh CPython
     process (one namespace per page, as in the browser's worker and the build)."""
@@ -507,7 +475,9 @@ def check_code(page: Page, root: Path) -> list[Problem]:
         return []
     try:
         completed = subprocess.run(
-            [sys.executable, "-c", _DRIVER], input=json.dumps([job[0] for job in jobs]),
+            # a fresh process per page (live_widgets.page_runner), so nothing leaks
+            [sys.executable, "-m", "live_widgets.page_runner"],
+            input=json.dumps([job[0] for job in jobs]),
             capture_output=True, text=True, timeout=CELL_TIMEOUT_SECONDS, cwd=root,
             env={"PYTHONPATH": str(root / "widgets"), "PATH": os.environ.get("PATH", ""),
                  "HOME": os.environ.get("HOME", "/tmp")})

@@ -47,6 +47,9 @@ def test_initial_result_is_gradflows_result_for_the_settings(page):
         assert data[key] == expected[key]
     assert data["view"] == "gradient"
     assert [c["name"] for c in data["controls"]] == ["depth", "activation", "log_y"]
+    # every setting's spec ships, so the page parses a link to a hidden setting by its type
+    assert data["schema"] == views.VIEWS["gradient"].controls
+    assert all(c["type"] in ("int", "float", "str", "bool") for c in data["schema"])
 
 
 def test_no_controls_and_default_name(page):
