@@ -19,9 +19,10 @@ On every page of the book (lessons and book pages alike):
 - each ``live_widgets`` directive is valid: MyST parses it against the directive's own
   option spec, then the directive's own ``parse`` (the extension's whole validation,
   shared with the build) checks its options and body. Nothing here repeats a rule;
-- each ``{live-code}`` cell runs in CPython through ``live_widgets.cell_runner`` (one fresh
-  process per page, hidden cells first, as in the browser), each exercise's solution passes
-  its checks, and each ``{computed}`` expression evaluates;
+- each ``{live-code}`` cell runs in CPython with the build's kernel
+  (``python -m live_widgets.page_runner``: one fresh process per page, cells in the build's
+  run order), each exercise's solution passes its checks (and its starter does not), and
+  each ``{computed}`` expression evaluates;
 - each internal link, ``{ref}``/``{numref}``/``{doc}`` target, ``{term}`` and ``{cite}``
   key resolves (against the labels of the book, ``book/glossary.md`` and
   ``book/references.bib``); share links ``page.html#widget?setting=value`` must name a
