@@ -26,6 +26,8 @@ pytestmark = pytest.mark.pyodide  # these checks must also hold in the browser
     ({"batch_norm": None}, "batch_norm must be True or False, got None"),
     ({"seed": -1}, "seed must be from 0 to 4294967295, got -1"),
     ({"batch_norm": True, "batch": 1}, "batch must be from 2 to 1024 with batch_norm, got 1"),
+    ({"residual": True, "preactivation": "no"}, "preactivation must be True or False, got 'no'"),
+    ({"preactivation": True}, "preactivation needs a residual stack (residual=True)"),
 ])
 def test_stack_config_rejects(settings, message):
     with pytest.raises(ValueError) as error:

@@ -36,6 +36,27 @@ def test_gradient_view_both_modes():
     assert "Residual stack: 1 at layer 12, 1 at layer 1" in out["summary"]
 
 
+def test_gradient_view_branch_settings_change_only_the_residual_stack():
+    """Branch gain and pre-activation belong to residual branches: the plain stack of a
+    "both" view is the same with or without them."""
+    settings = {"mode": "both", "depth": 20, "activation": "relu", "init": "he", "branch_layers": 2}
+    before = views.VIEWS["gradient"].compute(settings)
+    after = views.VIEWS["gradient"].compute({**settings, "branch_scale": 0.2, "preactivation": True,
+                                             "batch_norm": False})
+    check_view_result(after)
+    plain = [row[1] for row in before["table"]["rows"]]
+    assert plain == [row[1] for row in after["table"]["rows"]]
+    assert before["table"]["rows"][0][2] != after["table"]["rows"][0][2]
+    residual = simulate(depth=20, activation="relu", init="he", branch_layers=2, residual=True,
+                        branch_scale=0.2, preactivation=True)
+    assert after["readout"].endswith(f"; {format_number(residual.first_to_last_ratio)} (residual stack).")
+
+
+def test_gradient_view_rejects_a_gain_outside_the_control():
+    with pytest.raises(ValueError, match="branch_scale must be from 0 to 2, got 2.5"):
+        views.validate_settings("gradient", {"branch_scale": 2.5})
+
+
 def test_gradient_view_reports_underflow_in_words():
     out = views.VIEWS["gradient"].compute({"depth": 200, "std": 0.01, "width": 8})
     check_view_result(out)
