@@ -472,6 +472,15 @@ def check_code(page: Page, root: Path) -> list[Problem]:
     for role in page.roles:
         if role.name == "computed":
             jobs.append(({"type": "computed", "code": role.text}, "computed", role.line, role))
+    for d in page.directives:
+        cls = DIRECTIVES.get(d.name)
+        if cls is not None and issubclass(cls, ViewDirective):
+            # settings valid one by one can still be beyond what gradflow will compute
+            # (a stack too large for a browser tab): the build computes, so the checker does
+            settings = _view_settings(cls, d)
+            if settings is not None:
+                jobs.append(({"type": "view", "view": cls.view, "settings": settings},
+                             "view", d.line, d))
     if not jobs:
         return []
     try:
@@ -497,8 +506,23 @@ def check_code(page: Page, root: Path) -> list[Problem]:
     return problems
 
 
+def _view_settings(cls, d: Directive) -> dict | None:
+    """The directive's settings as the build parses them; None if they are invalid (then
+    check_directives reports why)."""
+    from docutils.parsers.rst.states import MarkupError
+    from myst_parser.parsers.directives import parse_directive_text
+    try:
+        result = parse_directive_text(cls, d.argument, d.raw_content, line=d.line)
+        return cls.parse(result.arguments, result.options, result.body)["settings"]
+    except (MarkupError, WidgetError):
+        return None
+
+
 def _code_problem(kind: str, source, reply: dict) -> str | None:
     error = (reply.get("error") or "").strip()
+    if kind == "view":
+        return f"{{{source.name}}}: gradflow could not compute this view: {error}" \
+            if error else None
     if kind == "cell":
         problem = raises_problem(source.options.get("raises", "").strip(), reply.get("raised"))
         if problem and error:

@@ -82,12 +82,8 @@ class ResultCache:
 
     def view_result(self, view: str, settings: Mapping[str, Any]) -> dict[str, Any]:
         """The view result dict (ARCHITECTURE §3) for already validated settings."""
-        def compute() -> dict[str, Any]:
-            if view == RACE:
-                return run_race(settings)
-            from gradflow import views
-            return views.VIEWS[view].compute(dict(settings))
-        return self.get_or_compute("view", [view, dict(settings)], compute)
+        return self.get_or_compute("view", [view, dict(settings)],
+                                   lambda: compute_view(view, settings))
 
     def computed_value(self, expression: str) -> Any:
         """Value of a ``{computed}`` expression; only numbers and text are cached."""
@@ -101,6 +97,15 @@ class ResultCache:
         ):
             self._store(path, {"value": value})
         return value
+
+
+def compute_view(view: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """What a chart widget shows first, computed as the build computes it (also run by
+    the lesson checker, so a view gradflow cannot compute is reported before a build)."""
+    if view == RACE:
+        return run_race(settings)
+    from gradflow import views
+    return views.VIEWS[view].compute(dict(settings))
 
 
 def run_race(settings: Mapping[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,11 @@ CPython per page so nothing leaks between pages, with the build's own :class:`Ke
 Jobs, in the order the checker wants them run (``page_execution.run_order`` for cells):
 ``{"type": "cell", "code", "index"}``, ``{"type": "check", "code", "checks"}`` (an
 exercise's solution or starter against its checks, in the namespace the cells left) and
-``{"type": "computed", "code"}`` (a ``{computed}`` role's text). One reply per job:
-``{"error": text or None, "raised": exception name or None}`` for cells and computed
-numbers, :meth:`Kernel.check`'s result for checks.
+``{"type": "computed", "code"}`` (a ``{computed}`` role's text) and ``{"type": "view",
+"view", "settings"}`` (a chart widget's first result, as the build computes it). One
+reply per job:
+``{"error": text or None, "raised": exception name or None}`` for cells, views and
+computed numbers, :meth:`Kernel.check`'s result for checks.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from gradflow.text import format_number
 
-from .build_results import evaluate_expression
+from .build_results import compute_view, evaluate_expression
 from .cell_runner import CELL_FILENAME, Kernel
 from .computed import split_expression
 
@@ -36,6 +38,9 @@ def run_jobs(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                 "raised": type(failure).__name__ if failure else None})
             elif job["type"] == "check":
                 replies.append(kernel.check(job))
+            elif job["type"] == "view":
+                compute_view(job["view"], job["settings"])
+                replies.append({"error": None, "raised": None})
             elif job["type"] == "computed":
                 expression, spec = split_expression(job["code"])
                 format_number(evaluate_expression(expression), spec=spec)
