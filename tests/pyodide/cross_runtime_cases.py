@@ -23,7 +23,14 @@ SIMULATIONS = (
        dict(depth=30, activation="relu", batch_norm=True, seed=6),
        dict(depth=30, activation="sigmoid", batch_norm=True, residual=True, seed=7),
        dict(depth=12, width=8, batch=16, activation="tanh", init="xavier", seed=8),
-       dict(depth=25, width=64, activation="relu", init="normal", std=2.0, seed=9)]
+       dict(depth=25, width=64, activation="relu", init="normal", std=2.0, seed=9),
+       # lesson 5's residual stacks as they really are: pre-activation, gain, batch norm
+       dict(depth=30, activation="relu", init="he", residual=True, branch_layers=2,
+            preactivation=True, batch_norm=True, seed=10),
+       dict(depth=30, activation="sigmoid", residual=True, preactivation=True,
+            zero_init_branch=True, seed=11),
+       dict(depth=60, activation="relu", init="he", residual=True, branch_layers=2,
+            branch_scale=0.2, seed=12)]
 )
 
 # tanh with weights of std 1 and width 32 is in the "chaotic" phase of random networks
@@ -40,7 +47,12 @@ GRADIENT_VIEW_SETTINGS = [
     {"mode": "residual", "activation": "relu", "init": "he", "log_y": False},
     {"mode": "both", "activation": "tanh", "init": "xavier", "batch_norm": True},
     {"mode": "plain", "zero_init_branch": True, "branch_layers": 2, "theory": False},
+    {"mode": "residual", "activation": "relu", "init": "he", "branch_layers": 2, "batch_norm": True},
+    {"mode": "both", "activation": "relu", "init": "he", "branch_layers": 2, "branch_scale": 0.2,
+     "preactivation": True},
 ]
+# The paths view splits the gradient only when asked: at its default strength and at full.
+PATH_VIEW_SETTINGS = [{}, {"gradient": True}, {"gradient": True, "blocks": 30, "branch_scale": 1.0}]
 
 
 def simulations() -> list:
@@ -50,7 +62,7 @@ def simulations() -> list:
 def view_results() -> dict:
     results = {}
     for name, view in views.VIEWS.items():
-        overrides = GRADIENT_VIEW_SETTINGS if name == "gradient" else [{}]
+        overrides = {"gradient": GRADIENT_VIEW_SETTINGS, "paths": PATH_VIEW_SETTINGS}.get(name, [{}])
         results[name] = [view.compute(views.validate_settings(name, {**view.defaults,
                                                                       **settings}))
                          for settings in overrides]
