@@ -17,6 +17,8 @@ from .csp import setup_csp
 from .exercise import ExerciseDirective, setup_exercise
 from .katex_setup import setup_katex
 from .lesson_progress import setup_lesson_progress
+from .math_check import setup_math_check
+from .static_figure import setup_static_figure
 from .live_code import LiveCodeDirective, setup_live_code
 from .page_execution import setup_page_execution
 from .quiz import QuizDirective, setup_quiz
@@ -38,6 +40,8 @@ def setup_extension(app: Sphinx) -> None:
     setup_build_errors(app)
     setup_assets(app)
     setup_katex(app)
+    setup_math_check(app)
+    setup_static_figure(app)
     setup_view_widget(app)
     setup_live_code(app)
     setup_exercise(app)

@@ -16,6 +16,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .build_results import RACE, validate, view_definition
 from .markup import element, fallback_table, json_script, start_tag
+from .static_figure import static_chart_html
 from .view_options import control_list, option_name, setting_converters, setting_name
 from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
 
@@ -173,6 +174,9 @@ def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
         element("p", {"class": "lw-readout", "aria-live": "polite"}, initial.get("readout", "")),
         element("div", {"class": "lw-chart", "role": "img",
                         "aria-label": initial.get("summary", "")}),
+        # the same chart drawn at build time: without JavaScript, and on paper when the
+        # live chart is empty (static_figure.py)
+        static_chart_html(self, initial["figure"], initial.get("summary", "")),
     ]
     if node["caption"]:
         parts.append(element("p", {"class": "lw-caption"}, node["caption"]))
