@@ -654,6 +654,25 @@ def _is_heading_id(source: Path, name: str) -> bool:
                for _, title, _ in page.headings)
 
 
+def check_headings(page: Page) -> list[Problem]:
+    """Heading levels go down one at a time, as MyST requires (it warns otherwise, and
+    the build treats warnings as errors); the same rule as MyST's section nesting."""
+    problems = []
+    open_levels = {0}
+    for token in page.tokens:
+        if token.type != "heading_open" or not token.map:
+            continue
+        level = int(token.tag[1])
+        parent = max(open_level for open_level in open_levels if open_level < level)
+        if parent + 1 != level:
+            message = (f"the page's headings start at H{level}, not H1" if parent == 0 else
+                       f"heading level jumps from H{parent} to H{level}: "
+                       f"use {'#' * (parent + 1)} here")
+            problems.append(Problem(page.path, token.map[0] + 1, message))
+        open_levels = {kept for kept in open_levels if kept < level} | {level}
+    return problems
+
+
 def check_images(page: Page) -> list[Problem]:
     """Every figure and image names an existing file and has alt text, the text alternative
     that screen readers announce (``:alt:`` on ``{figure}``/``{image}``)."""
@@ -704,6 +723,7 @@ def check_book(root: Path = ROOT, only: list[Path] | None = None, *,
             problems += check_structure(page)
         problems += check_directives(page, known)
         problems += check_references(page, book, labels, widgets)
+        problems += check_headings(page)
         problems += check_images(page)
         if run_code:
             problems += check_code(page, root)

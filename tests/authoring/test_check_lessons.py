@@ -74,6 +74,9 @@ DEFECTS = [
            "checks:\n  - name: Twenty quarters\n"
            "    code: assert abs(product([base] * 20) - 0.25 ** 20) < 1e-20\n", "",
            ":::{exercise}", '"checks" must be a non-empty list'),
+    Defect("heading-level-jump", LESSON, "## Learning objectives", "### Learning objectives",
+           "### Learning objectives",
+           "heading level jumps from H1 to H3: use ## here"),
     # names the build does not know (the build fails on each: MyST warns, -W)
     Defect("misspelt-directive", LESSON, ":::{quiz}", ":::{quizz}", ":::{quizz}",
            "unknown directive {quizz} (did you mean {quiz}?)"),
