@@ -18,7 +18,7 @@ On every page of the book (lessons and book pages alike):
   configured in ``_config.yml``), so a misspelt ``{quizz}`` is reported;
 - each ``live_widgets`` directive is valid: MyST parses it against the directive's own
   option spec, then the directive's own ``parse`` (the extension's whole validation,
-  shared with the build) checks its options and body. Nothing here repeats a rule;
+  shared with the build) checks its options and body; none of its rules is copied here;
 - each ``{live-code}`` cell runs in CPython with the build's kernel
   (``python -m live_widgets.page_runner``: one fresh process per page, cells in the build's
   run order), each exercise's solution passes its checks (and its starter does not), and
@@ -74,8 +74,6 @@ MIN_QUIZ_QUESTIONS = 3
 LITERAL_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude",
                       "math", "raw", "glossary", "bibliography", "toctree", "live-code",
                       "quiz", "exercise", "csv-table"}
-MYST_EXTENSIONS = {"colon_fence", "dollarmath", "amsmath", "deflist", "substitution",
-                   "attrs_inline"}
 CELL_TIMEOUT_SECONDS = 300
 
 
@@ -134,12 +132,21 @@ class Page:
     headings: list[tuple[int, str, int]] = field(default_factory=list)  # (level, text, line)
 
 
-def markdown_parser():
+def myst_extensions(root: Path = ROOT) -> frozenset[str]:
+    """The MyST syntax extensions the book's ``_config.yml`` enables, so the checker reads
+    the pages with the syntax the build reads them with."""
+    config = Path(root) / "_config.yml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8")) if config.is_file() else None
+    return frozenset(((data or {}).get("parse") or {}).get("myst_enable_extensions") or ())
+
+
+def markdown_parser(root: Path = ROOT):
     """The markdown-it parser MyST itself uses, with the book's extensions."""
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
-    return create_md_parser(MdParserConfig(enable_extensions=MYST_EXTENSIONS), RendererHTML)
+    return create_md_parser(MdParserConfig(enable_extensions=set(myst_extensions(root))),
+                            RendererHTML)
 
 
 def split_options(content: str) -> tuple[dict[str, str], str, int]:
@@ -700,7 +707,7 @@ def check_book(root: Path = ROOT, only: list[Path] | None = None, *,
     root = Path(root).resolve()
     book = load_book(root)
     known = known_names(root)
-    md = markdown_parser()
+    md = markdown_parser(root)
     pages = {path: parse_page(path, md=md) for path in book.pages if path.exists()}
     problems = [Problem(root / "_toc.yml", 1, f"lists {p.relative_to(root)}, which does "
                         "not exist") for p in book.pages if not p.exists()]
