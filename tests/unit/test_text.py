@@ -69,3 +69,20 @@ def test_bad_input_is_refused_where_it_is_made():
         format_number(0.5, 0)
     with pytest.raises(ValueError):
         format_number("text", spec=".1e")
+
+
+def test_no_view_writes_python_e_notation():
+    # the paths table once showed "7.89e-29 %" for the rarest path lengths
+    import re
+
+    from gradflow import views
+
+    shown = []
+    for name, settings in [("paths", {"blocks": 100}), ("gradient", {"depth": 200, "width": 8}),
+                           ("gradient", {"activation": "linear", "std": 3.0, "depth": 200})]:
+        out = views.VIEWS[name].compute(settings)
+        shown += [out["readout"], out["summary"], out["table"]["caption"]]
+        shown += [str(cell) for row in out["table"]["rows"] for cell in row]
+        shown += [trace.get("name", "") for trace in out["figure"]["data"]]
+    offenders = [text for text in shown if re.search(r"\de[+-]?\d", text)]
+    assert offenders == []

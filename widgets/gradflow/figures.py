@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from .text import format_number
+
 # Okabe & Ito (2008) palette.
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9",
@@ -140,7 +142,7 @@ def gradient_figure(results, log_y: bool = True, theory: bool = True) -> dict:
     if log_y and any_floored:
         xs = [x for r in results for x in r.layers]
         data.append({
-            "type": "scatter", "mode": "lines", "name": f"Floor: exact 0 drawn at {floor:.0e}",
+            "type": "scatter", "mode": "lines", "name": f"Floor: exact 0 drawn at {format_number(floor, 1)}",
             "x": [min(xs), max(xs)], "y": [floor, floor],
             "line": {"color": FLOOR_COLOUR, "dash": "longdashdot", "width": 1},
             "hoverinfo": "skip",

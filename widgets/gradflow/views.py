@@ -190,7 +190,7 @@ PATH_STACK = dict(width=16, batch=32, activation="relu", init="he", branch_layer
 
 
 def _percent(x: float) -> str:
-    return f"{100 * x:.3g} %"
+    return f"{format_number(100 * x, 3)} %"
 
 
 def compute_paths(settings: dict) -> dict:
