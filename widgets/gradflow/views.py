@@ -214,11 +214,12 @@ def compute_paths(settings: dict) -> dict:
             if cumulative >= 0.5:
                 median = k
                 break
+        branches = "branch" if median == 1 else "branches"  # not "at most 1 branches"
         readout += (f" With branch strength {settings['branch_scale']:g}, half of the gradient "
-                    f"comes from paths through at most {median} branches.")
+                    f"comes from paths through at most {median} {branches}.")
         summary += (f" A dashed line shows the share of the gradient each length carries in a "
                     f"random {n}-block ReLU stack with branch strength {settings['branch_scale']:g}: "
-                    f"half of it comes from paths through at most {median} branches.")
+                    f"half of it comes from paths through at most {median} {branches}.")
         columns.append("Share of gradient")
     rows = []
     for k in distribution.lengths:

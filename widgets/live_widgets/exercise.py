@@ -43,6 +43,10 @@ def parse_exercise(body: Any) -> dict[str, Any]:
     hints = body.get("hints") or []
     if not isinstance(hints, list) or not all(isinstance(h, str) and h.strip() for h in hints):
         raise WidgetError('"hints" must be a list of non-empty texts')
+    if any("`" in h for h in hints):
+        # the page shows hints as plain text, so Markdown backticks would show as such
+        raise WidgetError('"hints" are shown as plain text: write code in them without '
+                          "backticks")
     return {
         "task": require_text(body, "task", "exercise"),
         "starter": require_text(body, "starter", "exercise", required=False),

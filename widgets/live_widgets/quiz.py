@@ -12,12 +12,15 @@ from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
 from .markup import b64_json, element, start_tag
+from .quiz_hints import spoiler
 from .view_widget import NON_HTML_BUILDERS, skip_node
 from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
 from .yaml_body import load_body, reject_unknown, require_text
 
-CHOICE_KEYS = {"question", "choices", "answer", "explain"}
-NUMBER_KEYS = {"question", "number", "tolerance", "explain"}
+# "hint": shown after a wrong answer (must not give the answer away, quiz_hints.py);
+# "explain": shown after a right answer or when the reader gives up
+CHOICE_KEYS = {"question", "choices", "answer", "explain", "hint"}
+NUMBER_KEYS = {"question", "number", "tolerance", "explain", "hint"}
 
 
 class quiz_node(nodes.General, nodes.Element):
@@ -61,18 +64,29 @@ def parse_question(item: Any, number: int) -> dict[str, Any]:
                 or not 0 <= answer < len(choices):
             raise WidgetError(f'{where}: "answer" must be the index (0 to {len(choices) - 1}) '
                               f"of the right choice, got {answer!r}")
-        return {"text": text, "choices": [str(c) for c in choices],
-                "payload": {"answer": answer, "explain": explain}}
+        return _checked(text, [str(c) for c in choices],
+                        {"answer": answer, "explain": explain}, item, where)
     if "number" in item:
         reject_unknown(item, NUMBER_KEYS, where)
         tolerance = _number(item.get("tolerance", 0.0), where, "tolerance")
         if tolerance < 0:
             raise WidgetError(f'{where}: "tolerance" (relative) must not be negative')
-        return {"text": text, "choices": [],
-                "payload": {"number": _number(item["number"], where, "number"),
-                            "tolerance": tolerance, "explain": explain}}
+        return _checked(text, [], {"number": _number(item["number"], where, "number"),
+                                   "tolerance": tolerance, "explain": explain}, item, where)
     raise WidgetError(f'{where}: give either "choices" and "answer" or "number" '
                       '(with an optional relative "tolerance")')
+
+
+def _checked(text: str, choices: list[str], payload: dict[str, Any], item: dict[str, Any],
+             where: str) -> dict[str, Any]:
+    """Add the optional hint to the payload; refuse a question or hint that tells."""
+    hint = require_text(item, "hint", where, required=False)
+    problem = spoiler(text, hint, payload, choices)
+    if problem:
+        raise WidgetError(f"{where}: {problem}")
+    if hint:
+        payload["hint"] = hint
+    return {"text": text, "choices": choices, "payload": payload}
 
 
 class QuizDirective(WidgetDirective):

@@ -79,7 +79,8 @@ class ViewDirective(WidgetDirective):
         shown = values.get("controls", [c["name"] for c in definition.controls])
         return {
             "settings": settings,
-            "controls": [c for c in definition.controls if c["name"] in shown],
+            "controls": _without_hidden_choices(
+                [c for c in definition.controls if c["name"] in shown], settings),
             "schema": definition.controls,
             "predict": values.get("predict", ""),
             "predict_choices": values.get("predict-choices", []),
@@ -109,6 +110,22 @@ class ViewDirective(WidgetDirective):
         node["initial"] = {**result, "view": self.view, "settings": settings,
                            "controls": controls, "schema": parsed["schema"]}
         return [node]
+
+
+def _without_hidden_choices(controls: list[dict[str, Any]],
+                            settings: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A choice that promises a control the widget does not show ("Normal (choose std)"
+    without the std box) is relabelled with the fixed value it will use."""
+    if any(c["name"] == "std" for c in controls):
+        return controls
+    relabelled = []
+    for control in controls:
+        if control["name"] == "init" and "std" in settings:
+            control = {**control, "choices": [
+                [value, f"Normal (std {settings['std']:g})" if value == "normal" else text]
+                for value, text in control.get("choices", [])]}
+        relabelled.append(control)
+    return relabelled
 
 
 def _control_html(widget_id: str, control: Mapping[str, Any], value: Any) -> str:
