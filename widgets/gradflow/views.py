@@ -174,8 +174,9 @@ PATH_CONTROLS = [
                      "Also split a random stack's gradient by path length."),
     number_control("branch_scale", "Branch strength", 0.0, 2.0, 0.05,
                    "How strongly each branch acts (its output is multiplied by this). "
-                   "0.35 puts the gradient on paths 5 to 17 blocks long, as Veit et al. "
-                   "measured in a trained ResNet; 1 is an untrained branch at full size."),
+                   "At 0.35 most of the gradient comes from paths through 5 to 17 branches, "
+                   "as Veit et al. measured in a trained ResNet; 1 is an untrained branch at "
+                   "full size."),
     number_control("seed", "Random seed", SEED_RANGE[0], 10_000, 1, "Change it to draw other random weights."),
 ]
 # Branch strength 0.35 by default: measured over seeds 0-2 with 54 blocks, it puts the
