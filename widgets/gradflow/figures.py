@@ -63,7 +63,11 @@ def _layout(title, x_title, y_title, log_y, notes):
         "yaxis": {"title": {"text": y_title}, "type": "log" if log_y else "linear",
                   "exponentformat": "power"},
         # Legend below the plot: on a 375 px phone a side legend would squeeze the chart.
-        "legend": {"orientation": "h", "x": 0, "y": -0.25, "yanchor": "top"},
+        # Anchored to the bottom of the whole chart ("container"), not a fraction of the
+        # plot area below it: at phone height that fraction was less than the tick labels
+        # plus the axis title, and the title was drawn across the first legend entry.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left",
+                   "yref": "container", "y": 0, "yanchor": "bottom"},
         "margin": {"l": 60, "r": 10, "t": 40, "b": 10},
         "hovermode": "closest",
     }
