@@ -30,7 +30,9 @@ N_POINTS_RANGE = (4, 4000)
 STEPS_RANGE = (1, 20_000)
 LEARNING_RATE_RANGE = (1e-6, 10.0)
 MOMENTUM_RANGE = (0.0, 0.999)
+ADAM_EPS_RANGE = (1e-12, 1.0)
 NOISE_RANGE = (0.0, 1.0)
+TURNS_RANGE = (0.25, 5.0)
 CLIP_RANGE = (0.0, 1000.0)
 
 # Work of one training run: weights per example x examples per step x steps (forward and
@@ -65,12 +67,14 @@ class TrainConfig:
     optimizer: str = "sgd"
     learning_rate: float = 0.05
     momentum: float = 0.9
+    adam_eps: float = 1e-8
     clip: float = 0.0
     warmup: int = 0
     steps: int = 150
     n_points: int = 100
     batch: int | None = None
     noise: float = 0.05
+    turns: float = 1.5
     seed: int = 0
 
     def __post_init__(self):
@@ -81,6 +85,7 @@ class TrainConfig:
         check_choice("optimizer", self.optimizer, OPTIMIZERS)
         set_(self, "learning_rate", check_float("learning_rate", self.learning_rate, *LEARNING_RATE_RANGE))
         set_(self, "momentum", check_float("momentum", self.momentum, *MOMENTUM_RANGE))
+        set_(self, "adam_eps", check_float("adam_eps", self.adam_eps, *ADAM_EPS_RANGE))
         set_(self, "clip", check_float("clip", self.clip, *CLIP_RANGE))
         set_(self, "warmup", check_int("warmup", self.warmup, 0, STEPS_RANGE[1]))
         set_(self, "steps", check_int("steps", self.steps, *STEPS_RANGE))
@@ -88,6 +93,7 @@ class TrainConfig:
         if self.batch is not None:  # None: the whole training set every step
             set_(self, "batch", check_int("batch", self.batch, 2 if self.batch_norm else 1, self.n_points))
         set_(self, "noise", check_float("noise", self.noise, *NOISE_RANGE))
+        set_(self, "turns", check_float("turns", self.turns, *TURNS_RANGE))
         set_(self, "seed", check_int("seed", self.seed, *SEED_RANGE))
         check_work(self.work(), MAX_TRAIN_WORK, "This training run",
                    f"steps ({self.steps}), depth ({self.depth}), width ({self.width}) "
@@ -216,13 +222,13 @@ class Trainer:
         self.config = make_config(TrainConfig, config, overrides)
         c = self.config
         self._rng = np.random.default_rng(c.seed)
-        self.x, self.y = two_spirals(c.n_points, c.noise, self._rng)
+        self.x, self.y = two_spirals(c.n_points, c.noise, self._rng, c.turns)
         self.network = Network(c, self._rng)
         params = [self.network.theta]
         if c.optimizer == "sgd":
             self.optimizer = SGDMomentum(params, c.learning_rate, c.momentum)
         else:
-            self.optimizer = Adam(params, c.learning_rate)
+            self.optimizer = Adam(params, c.learning_rate, eps=c.adam_eps)
         self.losses: list[float] = []
         self.accuracies: list[float] = []
         self.diverged_at: int | None = None
