@@ -70,10 +70,11 @@ QUIZ_SECTION = "Check your understanding"
 MIN_QUIZ_QUESTIONS = 3
 
 # Directives whose body is code or data, not Markdown: their text is never scanned for
-# links, roles or prose.
+# links, roles or prose. The live directives' bodies are all code or YAML (an exercise's
+# task is Markdown, read on its own by _scan_exercise_task).
 LITERAL_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude",
-                      "math", "raw", "glossary", "bibliography", "toctree", "live-code",
-                      "quiz", "exercise", "csv-table"}
+                      "math", "raw", "glossary", "bibliography", "toctree",
+                      "csv-table"} | set(DIRECTIVES)
 CELL_TIMEOUT_SECONDS = 300
 
 
