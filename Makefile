@@ -1,7 +1,8 @@
 # Deep Revolution: set up, build, serve and test the book.
 #   make serve   set everything up, build, serve at http://127.0.0.1:8000
 #   make test    set everything up, build once, run every test layer
-# Other targets: setup assets book preview bench bench-gradflow clean
+#   make test-fast  the quick layers only (no book build, no browser), in about a minute
+# Other targets: setup assets book preview typecheck test-js bench bench-gradflow clean
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -13,7 +14,7 @@ NPM_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup assets book serve preview test chromium bench bench-gradflow clean
+.PHONY: help setup assets book serve preview test test-fast typecheck test-js chromium bench bench-gradflow clean
 
 help:
 	@sed -n '1,5p' Makefile | sed 's/^# \{0,1\}//'
@@ -56,8 +57,27 @@ chromium:
 	    exit 1; \
 	fi
 
-test: setup chromium book
+# The JS checks come first: they take seconds and fail before the book build would.
+# pytest runs last, so its summary stays the last line printed.
+test: setup chromium typecheck test-js book
 	$(PY) -m pytest tests/
+
+# The inner loop: simulator, Sphinx extension, lesson checker and JS, with no book build.
+# The checker runs in its own pytest: tests/sphinx imports helpers from `conftest`, which
+# would name tests/authoring's conftest.py if both folders were collected from here.
+test-fast: setup typecheck test-js
+	$(PY) -m pytest tests/unit tests/sphinx
+	$(PY) -m pytest tests/authoring/test_check_lessons.py
+
+# tsc checks the browser scripts' JSDoc types (nothing is emitted): the page code against
+# the DOM (tsconfig.json), the two workers against the worker globals (tsconfig.worker.json).
+typecheck: $(NPM_STAMP)
+	node_modules/.bin/tsc -p tsconfig.json
+	node_modules/.bin/tsc -p tsconfig.worker.json
+
+# Unit tests of the browser scripts' pure modules, in Node.js (no browser, no Python).
+test-js:
+	node --test --test-reporter=spec tests/js/
 
 bench: chromium book
 	$(PY) build/bench_site.py

@@ -6,6 +6,7 @@ Downloads are verified and cached in .cache/, so a second run works offline.
 """
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -48,6 +49,8 @@ def assemble(root: Path, target: Path, cache_dir: Path) -> dict:
         npm_packages.copy_plotly(root, assets)
         npm_packages.copy_katex(root, assets)
         editor_packages = npm_packages.bundle_editor(root, assets, scratch)
+        print("- the live widgets' page and worker scripts (from widgets/live_widgets/js/)")
+        npm_packages.bundle_live_widgets(root, assets, scratch)
         print("- theme icons (the subset the pages use)")
         icon_packages = npm_packages.bundle_icons(root, assets, scratch)
         print("- third-party notices")
@@ -55,7 +58,8 @@ def assemble(root: Path, target: Path, cache_dir: Path) -> dict:
                                           {"the code editor": editor_packages,
                                            "the theme's icons": icon_packages})
         manifest = asset_manifest.write_manifest(
-            assets, sources={"gradflow": gradflow_wheel.source_digest(root)})
+            assets, sources={"gradflow": gradflow_wheel.source_digest(root),
+                             "live-widgets": npm_packages.live_widgets_source_digest(root)})
 
         previous = scratch / "previous"
         if target.exists():
@@ -66,12 +70,40 @@ def assemble(root: Path, target: Path, cache_dir: Path) -> dict:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def rebundle_scripts(root: Path, target: Path) -> bool:
+    """Bundle only the page and worker scripts again into assembled assets, and update the
+    manifest; `make preview` runs this before each rebuild, so edits under
+    widgets/live_widgets/js/ reach the browser. Returns whether anything changed."""
+    manifest_path = target / asset_manifest.MANIFEST_NAME
+    if not manifest_path.is_file():
+        raise AssetError(f"{target} is not assembled: run `make assets` first")
+    sources = json.loads(manifest_path.read_text())["sources"]
+    digest = npm_packages.live_widgets_source_digest(root)
+    if sources.get("live-widgets") == digest:
+        return False
+    with tempfile.TemporaryDirectory() as work_dir:
+        npm_packages.bundle_live_widgets(root, target, Path(work_dir))
+    asset_manifest.write_manifest(target, sources={**sources, "live-widgets": digest})
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ASSETS, help=f"default: {ASSETS}")
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"default: {CACHE}")
+    parser.add_argument("--scripts-only", action="store_true",
+                        help="only bundle the live widgets' scripts again (make preview)")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    if args.scripts_only:
+        try:
+            changed = rebundle_scripts(ROOT, args.out.resolve())
+        except AssetError as error:
+            print(f"assemble_assets: FAILED: {error}", file=sys.stderr)
+            return 1
+        print("assemble_assets: live-widgets scripts "
+              + ("bundled again" if changed else "unchanged"))
+        return 0
     try:
         manifest = assemble(ROOT, args.out.resolve(), args.cache.resolve())
     except AssetError as error:

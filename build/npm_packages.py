@@ -1,6 +1,7 @@
 """The browser runtime files that come from npm: installed by `npm ci` (package-lock.json
 pins each tarball's integrity hash) and copied into the site assets."""
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -112,9 +113,46 @@ def bundle_icons(root: Path, assets: Path, work_dir: Path) -> list[Path]:
     return _bundle(root, ICONS_ENTRY, assets / "scripts" / "fontawesome.js", work_dir)
 
 
+#: our own browser scripts: ES modules in widgets/live_widgets/js/, each bundled into the
+#: one classic script the page (or its worker) loads (ARCHITECTURE §2); both import
+#: js/protocol.mjs, so page and worker speak from one definition of the messages.
+LIVE_WIDGETS_BUNDLES = {
+    "live-widgets.js": Path("widgets/live_widgets/js/main.mjs"),
+    "live-widgets-worker.js": Path("widgets/live_widgets/js/worker/main.mjs"),
+}
+
+
+LIVE_WIDGETS_SOURCES = Path("widgets/live_widgets/js")
+
+
+def live_widgets_source_digest(root: Path) -> str:
+    """sha256 over the browser scripts' module sources (paths and contents), recorded in
+    the asset manifest so tests can tell bundles built from older sources."""
+    digest = hashlib.sha256()
+    folder = root / LIVE_WIDGETS_SOURCES
+    for path in sorted(folder.rglob("*.mjs")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def bundle_live_widgets(root: Path, assets: Path, work_dir: Path) -> None:
+    """Bundle the page script and the worker script into the top of the assets, so they
+    are served as _static/live-widgets.js and _static/live-widgets-worker.js, listed and
+    hashed in the asset manifest like every other runtime file."""
+    for name, entry in LIVE_WIDGETS_BUNDLES.items():
+        if not (root / entry).is_file():
+            raise AssetError(f"{entry} is missing: it is the entry point of _static/{name}")
+        packages = _bundle(root, entry, assets / name, work_dir)
+        if packages:
+            # Our scripts use no npm package; one that did would need its licence notice.
+            raise AssetError(f"{entry} pulls npm packages into _static/{name}: "
+                             f"{', '.join(p.name for p in packages)}")
+
+
 def _bundle(root: Path, entry: Path, outfile: Path, work_dir: Path) -> list[Path]:
     esbuild = root / "node_modules" / ".bin" / "esbuild"
-    metafile = work_dir / f"esbuild-meta-{entry.stem}.json"
+    metafile = work_dir / f"esbuild-meta-{outfile.stem}.json"
     command = [str(esbuild), str(entry), "--bundle", "--minify", "--format=iife",
                "--log-level=warning", f"--metafile={metafile}", f"--outfile={outfile}"]
     completed = subprocess.run(command, cwd=root)

@@ -5,6 +5,7 @@ Run as a file:  python build/preview.py [--port 8000]
 """
 
 import argparse
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         "--host", args.host, "--port", str(args.port),
         # The extension's own code and the simulator change what pages show.
         "--watch", "widgets",
+        # The browser scripts are bundled from widgets/live_widgets/js/ (quick when unchanged).
+        "--pre-build", shlex.join([sys.executable, "build/assemble_assets.py", "--scripts-only"]),
         # Everything that is not a source of the book.
         "--ignore", "*/_build/*", "--ignore", "*/.venv/*", "--ignore", "*/node_modules/*",
         "--ignore", "*/.cache/*", "--ignore", "*/.git/*", "--ignore", "*/tests/*",

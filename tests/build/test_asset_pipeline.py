@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import assemble_assets
 import gradflow_wheel
 import npm_packages
 import numpy_wheel
@@ -119,6 +120,33 @@ def test_node_modules_differing_from_the_lock_is_reinstalled(tmp_path, installed
 
 def test_the_real_node_modules_match_the_lock():
     assert npm_packages._lock_entries_match(REPO) is None
+
+
+# -- the live widgets' scripts -------------------------------------------------------------
+
+def test_the_scripts_bundle_into_classic_scripts_without_npm_packages(tmp_path):
+    npm_packages.bundle_live_widgets(REPO, tmp_path, tmp_path)
+    page = (tmp_path / "live-widgets.js").read_text()
+    worker = (tmp_path / "live-widgets-worker.js").read_text()
+    # one function scope each, no module syntax left (a classic <script> and importScripts)
+    for script in (page, worker):
+        assert script.startswith('"use strict";(()=>{') and script.rstrip().endswith("})();")
+    # the page and the worker share protocol.mjs: the cancelled race's name is in both
+    assert '"Cancelled"' in page and '"Cancelled"' in worker
+    assert "importScripts" in worker and "importScripts" not in page
+
+
+def test_preview_bundles_the_scripts_again_only_when_their_sources_changed(tmp_path):
+    manifest_path = tmp_path / "asset-manifest.json"
+    manifest_path.write_text(json.dumps({"version": "0", "files": {}, "sources": {"gradflow": "g"}}))
+    assert assemble_assets.rebundle_scripts(REPO, tmp_path) is True
+    manifest = json.loads(manifest_path.read_text())
+    assert set(manifest["files"]) == {"live-widgets.js", "live-widgets-worker.js"}
+    assert manifest["sources"] == {"gradflow": "g",
+                                   "live-widgets": npm_packages.live_widgets_source_digest(REPO)}
+    assert assemble_assets.rebundle_scripts(REPO, tmp_path) is False
+    with pytest.raises(AssetError, match="run `make assets` first"):
+        assemble_assets.rebundle_scripts(REPO, tmp_path / "nothing-here")
 
 
 # -- gradflow wheel and the lock file -------------------------------------------------------

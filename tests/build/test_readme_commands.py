@@ -43,6 +43,27 @@ def test_make_test_sets_up_installs_chromium_builds_and_runs_every_test():
     assert positions == sorted(positions), plan
 
 
+def test_make_test_checks_the_browser_scripts_before_building_the_book():
+    plan = subprocess.run(["make", "-n", "test"], cwd=REPO,
+                          capture_output=True, text=True, check=True).stdout
+    steps = ["tsc -p tsconfig.json", "tsc -p tsconfig.worker.json", "node --test",
+             "build/build_book.py", "-m pytest tests/"]
+    positions = [plan.find(step) for step in steps]
+    assert -1 not in positions, plan
+    assert positions == sorted(positions), plan
+
+
+def test_make_test_fast_runs_the_quick_layers_without_building_anything():
+    plan = subprocess.run(["make", "-n", "test-fast"], cwd=REPO,
+                          capture_output=True, text=True, check=True).stdout
+    for step in ("tsc -p tsconfig.json", "node --test", "tests/js/",
+                 "-m pytest tests/unit tests/sphinx",
+                 "-m pytest tests/authoring/test_check_lessons.py"):
+        assert step in plan, plan
+    for slow in ("assemble_assets.py", "build_book.py", "chromium", "tests/browser"):
+        assert slow not in plan, plan
+
+
 def test_ci_runs_exactly_make_test():
     script = REPO / ".ci" / "run"
     assert os.access(script, os.X_OK)

@@ -4,11 +4,13 @@
 import hashlib
 import json
 import zipfile
+import zlib
 
 import pytest
 
 import asset_manifest
 import gradflow_wheel
+import npm_packages
 import runtime_pins as pins
 from build_test_paths import REPO, SITE, SITE_ASSETS
 
@@ -17,7 +19,7 @@ CONTRACT_FILES = [
     "pyodide/pyodide.asm.wasm", "pyodide/python_stdlib.zip", "pyodide/pyodide-lock.json",
     f"pyodide/{pins.NUMPY_WHEEL}", "plotly/plotly.min.js", "codemirror/editor.js",
     "katex/katex.min.css", "scripts/fontawesome.js", "third-party/NOTICES.txt",
-    asset_manifest.MANIFEST_NAME,
+    "live-widgets.js", "live-widgets-worker.js", asset_manifest.MANIFEST_NAME,
 ]
 
 
@@ -80,6 +82,27 @@ def test_the_gradflow_wheel_is_precompiled_and_current(assets, lock):
     sources = {f"gradflow/{path.relative_to(REPO / 'widgets/gradflow').as_posix()}"
                for path in (REPO / "widgets/gradflow").rglob("*.py")}
     assert compiled == sources
+
+
+def test_the_page_and_worker_scripts_are_bundled_from_the_current_sources(assets):
+    manifest = json.loads((assets / asset_manifest.MANIFEST_NAME).read_text())
+    assert set(npm_packages.LIVE_WIDGETS_BUNDLES) <= set(manifest["files"])
+    assert manifest["sources"]["live-widgets"] == npm_packages.live_widgets_source_digest(REPO), (
+        "live-widgets.js was bundled from older sources in widgets/live_widgets/js: "
+        "run `make assets`")
+    for name in npm_packages.LIVE_WIDGETS_BUNDLES:
+        # esbuild's IIFE: a classic script, as the page's <script> and importScripts need
+        script = (assets / name).read_text()
+        assert script.startswith(("(()=>{", '"use strict";(()=>{')), script[:40]
+
+
+def test_widget_pages_load_the_bundled_script_with_its_checksum(assets):
+    # Sphinx appends ?v=<crc32 of the file>, so browsers never run an older bundle.
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"{SITE} is not built: run `make book`")
+    crc = zlib.crc32((SITE / "_static" / "live-widgets.js").read_bytes())
+    page = (SITE / "lessons" / "02-vanishing-gradients.html").read_text()
+    assert f'src="../_static/live-widgets.js?v={crc:08x}"' in page
 
 
 def test_the_manifest_hashes_every_file_and_versions_the_set(assets):

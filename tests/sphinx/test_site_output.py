@@ -76,7 +76,9 @@ def site(module_book):
 
 def test_widget_assets_only_on_widget_pages(site):
     widgets, plain = site.html("widgets"), site.html("plain")
-    assert re.search(r'<script defer="defer" src="_static/live-widgets.js\?v=\w+"></script>', widgets)
+    # The script is bundled into the site assets, which these builds leave out, so Sphinx
+    # has no file to checksum here ("?v=" appears in the real site).
+    assert re.search(r'<script defer="defer" src="_static/live-widgets.js(\?v=\w+)?"></script>', widgets)
     assert "live-widgets.css" in widgets
     assert "live-widgets.js" not in plain and "live-widgets.css" not in plain
 

@@ -1,0 +1,131 @@
+// The page's side of the worker protocol (widgets/live_widgets/js/runtime.mjs), with a
+// stand-in Worker: ids, streamed progress, failures, and Stop (restart).
+import assert from "node:assert/strict";
+import { beforeEach, test } from "node:test";
+
+import { PythonFailure, RuntimeRestarted } from "../../widgets/live_widgets/js/errors.mjs";
+import { workerMessage } from "../../widgets/live_widgets/js/protocol.mjs";
+import { Runtime } from "../../widgets/live_widgets/js/runtime.mjs";
+
+/** Each test file runs in its own process, so these globals stay here. */
+class FakeWorker {
+  /** @param {string} url */
+  constructor(url) {
+    this.url = url;
+    this.posted = [];
+    this.terminated = false;
+    this.onmessage = null;
+    this.onerror = null;
+    FakeWorker.created.push(this);
+  }
+  postMessage(message) {
+    this.posted.push(message);
+  }
+  terminate() {
+    this.terminated = true;
+  }
+  /** The worker sends `message` to the page. */
+  reply(message) {
+    this.onmessage({ data: structuredClone(message) });
+  }
+}
+FakeWorker.created = [];
+globalThis.Worker = FakeWorker;
+globalThis.document = { documentElement: { dataset: {} } };
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+beforeEach(() => {
+  FakeWorker.created = [];
+  globalThis.document.documentElement.dataset = {};
+});
+
+test("a request waits for start-up, then goes out with an id and gets its own reply", async () => {
+  const runtime = new Runtime("_static/live-widgets-worker.js");
+  const first = runtime.send({ type: "view", view: "flow", settings: { depth: 3 } });
+  const second = runtime.send({ type: "run", code: "1 + 1", cellId: "cell-1" });
+  const [worker] = FakeWorker.created;
+  assert.equal(worker.url, "_static/live-widgets-worker.js");
+  assert.equal(runtime.state, "loading");
+  await flush();
+  assert.deepEqual(worker.posted, []); // nothing is sent before "ready"
+  worker.reply(workerMessage.ready());
+  await flush();
+  assert.equal(document.documentElement.dataset.lwRuntime, "ready");
+  assert.deepEqual(worker.posted, [
+    { type: "view", view: "flow", settings: { depth: 3 }, id: first.id },
+    { type: "run", code: "1 + 1", cellId: "cell-1", id: second.id },
+  ]);
+  worker.reply(workerMessage.result(second.id, { stdout: "2" }));
+  worker.reply(workerMessage.result(first.id, { readout: "flow" }));
+  assert.deepEqual(await first.result, { readout: "flow" });
+  assert.deepEqual(await second.result, { stdout: "2" });
+  assert.equal(FakeWorker.created.length, 1); // one worker per page
+});
+
+test("streamed progress reaches the request's callback; Python's error rejects it", async () => {
+  const runtime = new Runtime("w.js");
+  const seen = [];
+  const race = runtime.send({ type: "race", settings: {} }, (state) => seen.push(state));
+  const [worker] = FakeWorker.created;
+  worker.reply(workerMessage.ready());
+  await flush();
+  worker.reply(workerMessage.progress(race.id, { step: 5 }));
+  worker.reply(workerMessage.progress(race.id, { step: 9 }));
+  worker.reply(workerMessage.error(race.id, { name: "Cancelled", message: "Training was cancelled.", traceback: "" }));
+  await assert.rejects(race.result, (error) => error instanceof PythonFailure && error.name === "Cancelled");
+  assert.deepEqual(seen, [{ step: 5 }, { step: 9 }]);
+  runtime.cancel(race.id);
+  assert.deepEqual(worker.posted.at(-1), { type: "cancel", id: race.id });
+});
+
+test("start-up events reach every listener, and a late listener hears the outcome", async () => {
+  const runtime = new Runtime("w.js");
+  const events = [];
+  runtime.subscribe((event) => events.push(event.type));
+  runtime.start();
+  const [worker] = FakeWorker.created;
+  worker.reply(workerMessage.stage("runtime", "Loading"));
+  worker.reply(workerMessage.ready());
+  assert.deepEqual(events, ["progress", "ready"]);
+  const late = [];
+  runtime.subscribe((event) => late.push(event.type));
+  assert.deepEqual(late, ["ready"]);
+});
+
+test("a failed start-up fails every waiting request with its one-line reason", async () => {
+  const runtime = new Runtime("w.js");
+  const request = runtime.send({ type: "view", view: "flow", settings: {} });
+  FakeWorker.created[0].reply(workerMessage.fatal("could not load pyodide/pyodide.js"));
+  await assert.rejects(request.result, { message: "could not load pyodide/pyodide.js" });
+  assert.equal(runtime.state, "failed");
+  assert.equal(document.documentElement.dataset.lwRuntime, "failed");
+  assert.equal(FakeWorker.created[0].terminated, true);
+  // A failed runtime stays failed: no new worker, and later requests fail the same way.
+  await assert.rejects(runtime.send({ type: "run", code: "", cellId: "c" }).result, { message: "could not load pyodide/pyodide.js" });
+  assert.equal(FakeWorker.created.length, 1);
+});
+
+test("Stop replaces the worker: pending requests are abandoned and late replies ignored", async () => {
+  const runtime = new Runtime("w.js");
+  const events = [];
+  runtime.subscribe((event) => events.push(event.type));
+  const looping = runtime.send({ type: "run", code: "while True: pass", cellId: "c" });
+  const old = FakeWorker.created[0];
+  old.reply(workerMessage.ready());
+  await flush();
+  assert.equal(runtime.generation, 1);
+  runtime.restart();
+  await assert.rejects(looping.result, (error) => error instanceof RuntimeRestarted);
+  assert.equal(old.terminated, true);
+  assert.equal(FakeWorker.created.length, 2);
+  assert.equal(runtime.generation, 2);
+  assert.deepEqual(events, ["ready", "restarted"]);
+  old.onmessage({ data: workerMessage.result(looping.id, "too late") }); // must not throw or resolve anything
+  const fresh = FakeWorker.created[1];
+  const next = runtime.send({ type: "run", code: "x = 1", cellId: "c" });
+  fresh.reply(workerMessage.ready());
+  await flush();
+  fresh.reply(workerMessage.result(next.id, { stdout: "" }));
+  assert.deepEqual(await next.result, { stdout: "" });
+});

@@ -1,0 +1,113 @@
+// @ts-check
+/* Deep Revolution: the page side of the live widgets (the entry point esbuild bundles into
+ * _static/live-widgets.js).
+ *
+ * The extension writes each widget as static HTML that is complete without JavaScript
+ * (build-time chart data, a table of the numbers, the code and its output); see
+ * widgets/ARCHITECTURE.md §5. This script upgrades those widgets in place:
+ *   - draws each build-time figure with plotly.js (loaded when a chart nears the viewport),
+ *   - starts ONE Web Worker running Pyodide (after first paint, or sooner when a widget
+ *     nears the viewport) and routes every computation through it (§6),
+ *   - makes controls, code cells, exercises, quizzes and the training race live.
+ * If live Python cannot start, every widget keeps its build-time result and its status
+ * line says, in one line, what failed.
+ */
+
+import { CellWidget } from "./cell-widget.mjs";
+import { preparePrinting, watchTheme } from "./charts.mjs";
+import { CONFIG } from "./config.mjs";
+import { messageOf, readInitial, setState, statusLine } from "./dom.mjs";
+import { ExerciseWidget } from "./exercise.mjs";
+import { Notebook } from "./notebook.mjs";
+import { QuizWidget } from "./quiz.mjs";
+import { RaceWidget } from "./race-widget.mjs";
+import { Runtime } from "./runtime.mjs";
+import { afterFirstPaint, whenIdle, whenNear } from "./schedule.mjs";
+import { registerServiceWorker } from "./service-worker.mjs";
+import { ViewWidget } from "./view-widget.mjs";
+
+/** Kinds that need Python; a page with only quizzes never starts the worker. */
+const PYTHON_KINDS = new Set(["view", "race", "cell", "setup", "exercise"]);
+
+/** @param {HTMLElement} root @param {unknown} error */
+function reportBrokenWidget(root, error) {
+  setState(root, "error");
+  statusLine(root).textContent = `This widget could not start: ${messageOf(error)}`;
+  console.error(error);
+}
+
+function setUpPage() {
+  const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(".lw-widget[data-lw-kind]")]);
+  if (roots.length === 0) return;
+  document.documentElement.classList.add("lw-js");
+  document.documentElement.dataset.lwRuntime = "idle";
+  const runtime = new Runtime(CONFIG.workerUrl);
+  const notebook = new Notebook(runtime);
+  /** @type {Map<HTMLElement, CellWidget>} */
+  const cells = new Map();
+  /** @type {ViewWidget[]} */
+  const views = [];
+
+  for (const root of roots.filter((r) => r.dataset.lwKind === "setup")) {
+    try {
+      const initial = readInitial(root);
+      notebook.setupCells.push({ code: initial.code, key: root.id || `setup-${notebook.setupCells.length}` });
+    } catch (error) {
+      reportBrokenWidget(root, error);
+    }
+  }
+  for (const root of roots) {
+    try {
+      const kind = root.dataset.lwKind;
+      if (kind === "view") views.push(new ViewWidget(root, runtime));
+      else if (kind === "race") new RaceWidget(root, runtime);
+      else if (kind === "cell") cells.set(root, new CellWidget(root, runtime, notebook));
+      else if (kind === "quiz") new QuizWidget(root);
+    } catch (error) {
+      reportBrokenWidget(root, error);
+    }
+  }
+  notebook.cells = [...cells.values()].sort((a, b) => a.index - b.index);
+  for (const root of roots.filter((r) => r.dataset.lwKind === "exercise")) {
+    try {
+      const nested = root.querySelector('.lw-widget[data-lw-kind="cell"]');
+      new ExerciseWidget(root, runtime, notebook, nested ? cells.get(/** @type {HTMLElement} */ (nested)) : undefined);
+    } catch (error) {
+      reportBrokenWidget(root, error);
+    }
+  }
+
+  const needsPython = roots.filter((r) => PYTHON_KINDS.has(r.dataset.lwKind || ""));
+  if (needsPython.length > 0) scheduleRuntimeStart(runtime, needsPython);
+  requestAnimationFrame(() => setTimeout(() => whenIdle(afterFirstPaint), 0));
+  window.addEventListener("hashchange", () => {
+    for (const view of views) view.applyLink();
+  });
+  preparePrinting();
+  // Register the service worker once live Python has loaded (or failed): its precache
+  // then finds the runtime files in the HTTP cache instead of downloading them twice.
+  let registered = false;
+  runtime.subscribe((event) => {
+    if ((event.type === "ready" || event.type === "fatal") && !registered) {
+      registered = true;
+      registerServiceWorker();
+    }
+  });
+}
+
+/**
+ * Start the worker after first paint when the browser is idle, or as soon as a
+ * widget that needs Python nears the viewport, whichever comes first.
+ * @param {Runtime} runtime
+ * @param {HTMLElement[]} roots
+ */
+function scheduleRuntimeStart(runtime, roots) {
+  const start = () => runtime.start();
+  for (const root of roots) whenNear(root, start);
+  // requestAnimationFrame then setTimeout: after the first frame has been painted.
+  requestAnimationFrame(() => setTimeout(() => whenIdle(start), 0));
+}
+
+watchTheme();
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUpPage, { once: true });
+else setUpPage();

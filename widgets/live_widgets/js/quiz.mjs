@@ -1,0 +1,97 @@
+// @ts-check
+/* Quizzes: checked in the page, no runtime needed. */
+
+import { decodePayload, el, setState } from "./dom.mjs";
+
+/**
+ * Read a number the way students type it: "9.09e-13", "9.09 × 10^-13", "0,5" is not
+ * accepted (ambiguous), a typographic minus is. Null when it is not a number.
+ * @param {string} text
+ */
+export function parseNumberAnswer(text) {
+  const cleaned = text
+    .trim()
+    .replace(/[−–]/g, "-")
+    .replace(/\s+/g, "")
+    .replace(/^(-?[\d.]+)[x×*]10\^?\(?(-?\d+)\)?$/i, "$1e$2");
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned)) return null;
+  return Number(cleaned);
+}
+
+/**
+ * @param {number} given
+ * @param {number} expected
+ * @param {number} tolerance relative (absolute when the answer is 0)
+ */
+export function withinTolerance(given, expected, tolerance) {
+  if (expected === 0) return Math.abs(given) <= tolerance;
+  return Math.abs(given - expected) <= tolerance * Math.abs(expected) * (1 + 1e-12);
+}
+
+/** @typedef {{answer?: number, number?: number, tolerance?: number, explain?: string}} Answer */
+
+export class QuizWidget {
+  /** @param {HTMLElement} root */
+  constructor(root) {
+    const answers = decodePayload(root.dataset.lwPayload);
+    if (!Array.isArray(answers)) throw new Error(`quiz #${root.id} has no data-lw-payload list (ARCHITECTURE §5)`);
+    const questions = /** @type {HTMLFieldSetElement[]} */ ([...root.querySelectorAll("fieldset.lw-question")]);
+    questions.forEach((question, i) => this.setUpQuestion(question, answers[i]));
+    setState(root, "ready");
+  }
+
+  /**
+   * @param {HTMLFieldSetElement} question
+   * @param {Answer} answer
+   */
+  setUpQuestion(question, answer) {
+    let button = question.querySelector("button");
+    if (!button) {
+      button = /** @type {HTMLButtonElement} */ (el("button", { type: "button", class: "lw-button" }, "Check"));
+      question.append(button);
+    }
+    button.setAttribute("data-lw-action", "check");
+    button.setAttribute("type", "button");
+    const feedback = /** @type {HTMLElement} */ (question.querySelector(".lw-quiz-feedback") || el("p", { class: "lw-quiz-feedback", "aria-live": "polite" }));
+    question.append(feedback);
+    button.addEventListener("click", () => this.check(question, answer, feedback));
+    const numberInput = question.querySelector('input:not([type="radio"])');
+    numberInput?.addEventListener("keydown", (event) => {
+      if (/** @type {KeyboardEvent} */ (event).key === "Enter") {
+        event.preventDefault();
+        this.check(question, answer, feedback);
+      }
+    });
+  }
+
+  /**
+   * @param {HTMLFieldSetElement} question
+   * @param {Answer} answer
+   * @param {HTMLElement} feedback
+   */
+  check(question, answer, feedback) {
+    let correct;
+    if (typeof answer.number === "number") {
+      const input = /** @type {HTMLInputElement | null} */ (question.querySelector('input:not([type="radio"])'));
+      const given = input ? parseNumberAnswer(input.value) : null;
+      if (given === null) {
+        feedback.textContent = "Type a number, for example 0.002 or 2e-3.";
+        delete question.dataset.lwResult;
+        return;
+      }
+      correct = withinTolerance(given, answer.number, answer.tolerance ?? 0);
+    } else {
+      const radios = /** @type {HTMLInputElement[]} */ ([...question.querySelectorAll('input[type="radio"]')]);
+      const chosen = radios.findIndex((radio) => radio.checked);
+      if (chosen < 0) {
+        feedback.textContent = "Choose an answer first.";
+        delete question.dataset.lwResult;
+        return;
+      }
+      correct = chosen === answer.answer;
+    }
+    question.dataset.lwResult = correct ? "correct" : "incorrect";
+    const verdict = correct ? "Correct." : "Not quite. Have another go.";
+    feedback.textContent = answer.explain ? `${verdict} ${answer.explain}` : verdict;
+  }
+}

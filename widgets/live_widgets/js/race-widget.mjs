@@ -1,0 +1,170 @@
+// @ts-check
+/* The training race: trains three stacks in the worker, streaming the race state between
+ * chunks of steps; Cancel stops it between two chunks. */
+
+import { actionButton, bumpRenders, el, messageOf, readInitial, setState, settle, statusLine } from "./dom.mjs";
+import { PythonFailure, RuntimeRestarted } from "./errors.mjs";
+import { CANCELLED } from "./protocol.mjs";
+import { ResultDisplay } from "./result-display.mjs";
+import { enableForm, readForm, updateValueDisplay } from "./settings.mjs";
+import { followRuntime } from "./status.mjs";
+
+/** @import { Runtime } from "./runtime.mjs" */
+
+export class RaceWidget {
+  /**
+   * @param {HTMLElement} root
+   * @param {Runtime} runtime
+   */
+  constructor(root, runtime) {
+    this.root = root;
+    this.runtime = runtime;
+    this.initial = readInitial(root);
+    this.form = /** @type {HTMLFormElement | null} */ (root.querySelector(":scope > form.lw-controls"));
+    this.status = statusLine(root);
+    this.display = new ResultDisplay(root, this.status);
+    /** @type {{id: number, result: Promise<any>} | null} */
+    this.running = null;
+    /** Latest streamed state not drawn yet, and whether a progress redraw is under way. */
+    /** @type {any} */
+    this.pendingProgress = null;
+    this.drawingProgress = false;
+    /** @type {any} */
+    this.lastState = null;
+
+    this.form?.addEventListener("submit", (event) => event.preventDefault());
+    this.form?.addEventListener("input", (event) => {
+      if (event.target instanceof Element) updateValueDisplay(event.target);
+    });
+    const actions = el("div", { class: "lw-actions" });
+    this.startButton = actionButton("start", "Start training", () => this.start());
+    this.cancelButton = actionButton("cancel", "Cancel", () => this.cancel());
+    this.startButton.disabled = true;
+    this.cancelButton.disabled = true;
+    actions.append(this.startButton, this.cancelButton);
+    (this.form || this.status).after(actions);
+    // Visual progress of a run; screen readers hear start and finish on the status line.
+    this.bar = /** @type {HTMLProgressElement} */ (el("progress", { class: "lw-progress lw-race-progress", "aria-hidden": "true", hidden: true }));
+    actions.after(this.bar);
+    this.mirrorSteps(this.initial);
+
+    this.display.drawWhenNear(this.initial.figure);
+    runtime.subscribe((event) => {
+      if (event.type === "restarted" && this.running) this.stopped("Python was restarted, so training stopped.");
+      followRuntime(root, event, {
+        onReady: () => {
+          enableForm(this.form, true);
+          this.startButton.disabled = false;
+        },
+        onFail: () => {
+          enableForm(this.form, false);
+          this.startButton.disabled = true;
+        },
+      });
+    });
+  }
+
+  /** @param {any} state a race dict (ARCHITECTURE §3) */
+  mirrorSteps(state) {
+    if (state && state.steps !== undefined) {
+      this.root.dataset.lwStep = String(state.step);
+      this.root.dataset.lwSteps = String(state.steps);
+      this.bar.max = Number(state.steps) || 1;
+      this.bar.value = Number(state.step) || 0;
+    }
+  }
+
+  async start() {
+    if (this.running) {
+      this.runtime.cancel(this.running.id);
+      await this.running.result.catch(() => {});
+    }
+    const { settings, invalid } = readForm(this.form, this.initial.settings);
+    if (invalid.length > 0) {
+      this.status.textContent = `Check the value of: ${invalid.join(", ")}.`;
+      return;
+    }
+    setState(this.root, "busy");
+    this.startButton.textContent = "Restart training";
+    this.cancelButton.disabled = false;
+    this.status.textContent = "Training the three stacks…";
+    this.bar.value = 0;
+    this.bar.hidden = false;
+    // The readout changes with every chunk: silence it while streaming, announce the end.
+    this.display.readout?.setAttribute("aria-live", "off");
+    const request = this.runtime.send({ type: "race", settings }, (state) => this.progress(state));
+    this.running = request;
+    try {
+      const final = await request.result;
+      if (this.running !== request) return;
+      await this.finish(final, `Finished: ${final.step} of ${final.steps} steps.`);
+    } catch (error) {
+      if (this.running !== request) return;
+      if (error instanceof PythonFailure && error.name === CANCELLED) {
+        this.stopped(`Cancelled at step ${this.root.dataset.lwStep} of ${this.root.dataset.lwSteps}.`);
+      } else if (error instanceof RuntimeRestarted) {
+        this.stopped("Python was restarted, so training stopped.");
+      } else {
+        this.stopped(error instanceof PythonFailure ? `Training failed: ${error.message}` : `Live Python is unavailable: ${messageOf(error)}.`);
+      }
+    }
+  }
+
+  /**
+   * Draw streamed progress, latest state only: if plotly takes longer than a chunk,
+   * intermediate states are skipped rather than queued, and a frame passes between
+   * redraws so clicks (Cancel) are never starved.
+   * @param {any} state
+   */
+  progress(state) {
+    this.lastState = state;
+    this.mirrorSteps(state);
+    this.pendingProgress = state;
+    if (this.drawingProgress) return;
+    this.drawingProgress = true;
+    const drawLatest = () => {
+      const latest = this.pendingProgress;
+      this.pendingProgress = null;
+      if (!latest || !this.running) {
+        this.drawingProgress = false;
+        return;
+      }
+      this.display
+        .show(latest, { table: false, readout: true })
+        .then(() => bumpRenders(this.root))
+        .finally(() => requestAnimationFrame(drawLatest));
+    };
+    drawLatest();
+  }
+
+  /**
+   * @param {any} state
+   * @param {string} message
+   */
+  async finish(state, message) {
+    this.running = null;
+    this.mirrorSteps(state);
+    this.display.readout?.setAttribute("aria-live", "polite");
+    await this.display.show(state);
+    this.cancelButton.disabled = true;
+    this.bar.hidden = true;
+    settle(this.root, this.runtime.state);
+    this.status.textContent = message;
+    bumpRenders(this.root);
+  }
+
+  /** @param {string} message */
+  stopped(message) {
+    this.running = null;
+    this.display.readout?.setAttribute("aria-live", "polite");
+    if (this.lastState) this.display.show(this.lastState, { table: true, readout: true });
+    this.cancelButton.disabled = true;
+    this.bar.hidden = true;
+    settle(this.root, this.runtime.state);
+    this.status.textContent = message;
+  }
+
+  cancel() {
+    if (this.running) this.runtime.cancel(this.running.id);
+  }
+}

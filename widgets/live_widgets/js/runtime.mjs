@@ -1,0 +1,173 @@
+// @ts-check
+/* The runtime: one worker per page, its start-up stages and request bookkeeping. */
+
+import { messageOf } from "./dom.mjs";
+import { PythonFailure, RuntimeRestarted } from "./errors.mjs";
+import { cancelRequest, readWorkerMessage } from "./protocol.mjs";
+
+/** @import { RequestBody, RuntimeEvent } from "./protocol.mjs" */
+/** @typedef {"idle" | "loading" | "ready" | "failed"} RuntimeState */
+
+export class Runtime {
+  /** @param {string} workerUrl */
+  constructor(workerUrl) {
+    this.workerUrl = workerUrl;
+    /** @type {Worker | null} */
+    this.worker = null;
+    /** @type {RuntimeState} */
+    this.state = "idle";
+    this.failure = "";
+    /** Increases on every (re)start, so cells know whether the namespace they filled still exists. */
+    this.generation = 0;
+    this.nextId = 1;
+    /** @type {Map<number, {resolve: (v: any) => void, reject: (e: any) => void, onProgress?: (v: any) => void}>} */
+    this.pending = new Map();
+    /** @type {Set<(event: RuntimeEvent) => void>} */
+    this.listeners = new Set();
+    /** @type {Promise<void>} */
+    this.ready = new Promise(() => {});
+    /** @type {() => void} */
+    this.resolveReady = () => {};
+    /** @type {(e: Error) => void} */
+    this.rejectReady = () => {};
+  }
+
+  /**
+   * Listen to start-up events; a listener that arrives after the runtime settled
+   * hears the outcome at once.
+   * @param {(event: RuntimeEvent) => void} listener
+   */
+  subscribe(listener) {
+    this.listeners.add(listener);
+    if (this.state === "failed") listener({ type: "fatal", message: this.failure });
+    else if (this.state === "ready") listener({ type: "ready" });
+  }
+
+  /** @param {RuntimeEvent} event */
+  emit(event) {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Create the worker unless it exists or failed; safe to call many times. */
+  start() {
+    if (this.worker || this.state === "failed") return;
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.ready.catch(() => {}); // failures are reported through "fatal" events
+    this.setState("loading");
+    this.generation += 1;
+    if (typeof WebAssembly !== "object") {
+      this.fail("this browser cannot run WebAssembly, which live Python needs");
+      return;
+    }
+    try {
+      this.worker = new Worker(this.workerUrl);
+    } catch (error) {
+      this.fail(`could not start the Python worker (${messageOf(error)})`);
+      return;
+    }
+    this.worker.onmessage = (event) => this.receive(event.data);
+    // Fires when the worker script itself is missing or broken (not for Python errors,
+    // which come back as messages).
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      if (this.state !== "ready") this.fail(`could not start the Python worker (${event.message || "live-widgets-worker.js failed to load"})`);
+    };
+  }
+
+  /** @param {RuntimeState} state */
+  setState(state) {
+    this.state = state;
+    document.documentElement.dataset.lwRuntime = state;
+  }
+
+  /** @param {string} reason */
+  fail(reason) {
+    this.failure = reason;
+    this.setState("failed");
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    const error = new Error(reason);
+    this.rejectReady(error);
+    for (const { reject } of this.pending.values()) reject(error);
+    this.pending.clear();
+    this.emit({ type: "fatal", message: reason });
+  }
+
+  /** @param {unknown} message */
+  receive(message) {
+    const news = readWorkerMessage(message);
+    if (news.kind === "ignored") return;
+    if (news.kind === "startup") {
+      const { event } = news;
+      if (event.type === "progress") {
+        this.emit(event);
+      } else if (event.type === "ready") {
+        this.setState("ready");
+        this.resolveReady();
+        this.emit(event);
+      } else if (event.type === "fatal") {
+        this.fail(event.message);
+      }
+      return;
+    }
+    const request = this.pending.get(news.id);
+    if (!request) return; // a reply to a request abandoned by a restart
+    if (news.kind === "progress") {
+      if (request.onProgress) request.onProgress(news.value);
+      return;
+    }
+    this.pending.delete(news.id);
+    if (news.kind === "result") request.resolve(news.value);
+    else request.reject(new PythonFailure(news.error));
+  }
+
+  /**
+   * Send a request (§6) once the runtime is ready. Returns its id (for cancel) and a
+   * promise of the result.
+   * @param {RequestBody} message
+   * @param {(value: any) => void} [onProgress]
+   * @returns {{id: number, result: Promise<any>}}
+   */
+  send(message, onProgress) {
+    const id = this.nextId++;
+    this.start();
+    const generation = this.generation;
+    const result = this.ready.then(
+      () =>
+        new Promise((resolve, reject) => {
+          if (generation !== this.generation || !this.worker) {
+            reject(new RuntimeRestarted());
+            return;
+          }
+          this.pending.set(id, { resolve, reject, onProgress });
+          this.worker.postMessage({ ...message, id });
+        }),
+      (error) => Promise.reject(error instanceof RuntimeRestarted ? error : new Error(this.failure || messageOf(error))),
+    );
+    return { id, result };
+  }
+
+  /** @param {number} id */
+  cancel(id) {
+    if (this.worker) this.worker.postMessage(cancelRequest(id));
+  }
+
+  /**
+   * Stop: terminate the worker (the only way to interrupt running Python without
+   * SharedArrayBuffer) and start a fresh one with an empty namespace.
+   */
+  restart() {
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+    this.rejectReady(new RuntimeRestarted());
+    for (const { reject } of this.pending.values()) reject(new RuntimeRestarted());
+    this.pending.clear();
+    if (this.state === "failed") return;
+    this.setState("idle");
+    this.emit({ type: "restarted" });
+    this.start();
+  }
+}

@@ -1,0 +1,56 @@
+// @ts-check
+/* Shared widget behaviour: a widget's status line and progress bar follow the runtime's
+ * start-up, and its state marker stays in step. */
+
+import { el, setState, shorten, statusLine } from "./dom.mjs";
+import { STAGES, STAGE_TEXT, stageStep } from "./protocol.mjs";
+
+/** @import { RuntimeEvent, Stage } from "./protocol.mjs" */
+
+/**
+ * Show start-up progress, readiness and failure in a widget's status line, and keep
+ * its state marker in step.
+ * @param {HTMLElement} root
+ * @param {RuntimeEvent} event
+ * @param {{onReady?: () => void, onFail?: () => void}} [hooks]
+ */
+export function followRuntime(root, event, hooks = {}) {
+  const status = statusLine(root);
+  if (event.type === "progress") {
+    const step = stageStep(event.stage);
+    const text = STAGE_TEXT[/** @type {Stage} */ (event.stage)] || event.message;
+    if (root.dataset.lwState !== "busy") setState(root, "waiting");
+    status.textContent = `Starting live Python (step ${step} of ${STAGES.length}): ${text}…`;
+    showProgress(root, step);
+  } else if (event.type === "ready") {
+    hideProgress(root);
+    if (root.dataset.lwState !== "busy") setState(root, "ready");
+    status.textContent = "";
+    if (hooks.onReady) hooks.onReady();
+  } else if (event.type === "fatal") {
+    hideProgress(root);
+    setState(root, "error");
+    status.textContent = `Live Python is unavailable: ${shorten(event.message, 140)}. Results shown are from the book's build.`;
+    if (hooks.onFail) hooks.onFail();
+  }
+}
+
+/**
+ * A visual progress bar beside the status text (hidden from screen readers, which
+ * hear the status line instead).
+ * @param {HTMLElement} root
+ * @param {number} step
+ */
+function showProgress(root, step) {
+  let bar = root.querySelector(":scope > progress.lw-progress");
+  if (!(bar instanceof HTMLProgressElement)) {
+    bar = el("progress", { class: "lw-progress", max: String(STAGES.length + 1), "aria-hidden": "true" });
+    statusLine(root).after(bar);
+  }
+  /** @type {HTMLProgressElement} */ (bar).value = step;
+}
+
+/** @param {HTMLElement} root */
+function hideProgress(root) {
+  root.querySelector(":scope > progress.lw-progress")?.remove();
+}
