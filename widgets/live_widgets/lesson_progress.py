@@ -45,14 +45,16 @@ def progress_html(app: Sphinx, docname: str, lessons: list[str]) -> str:
         where = {"done": "before this one", "current": "this lesson", "todo": "still to come"}[state]
         label = f"Lesson {number}: {title} ({where})"
         if state == "current":
+            # names in aria-label, not in hidden text: the search page builds its
+            # snippets from the page's text, which then read "(still to come)"
             items.append(f'<li class="lesson-progress-step is-current" aria-current="step">'
-                         f'<span class="lesson-progress-dot" title="{escape(label)}">'
-                         f'<span class="visually-hidden">{escape(label)}</span></span></li>')
+                         f'<span class="lesson-progress-dot" role="img" '
+                         f'aria-label="{escape(label)}" title="{escape(label)}"></span></li>')
         else:
             href = app.builder.get_relative_uri(docname, lesson)
             items.append(f'<li class="lesson-progress-step is-{state}">'
-                         f'<a class="lesson-progress-dot" href="{escape(href)}" title="{escape(label)}">'
-                         f'<span class="visually-hidden">{escape(label)}</span></a></li>')
+                         f'<a class="lesson-progress-dot" href="{escape(href)}" '
+                         f'aria-label="{escape(label)}" title="{escape(label)}"></a></li>')
     return (f'<nav class="lesson-progress" aria-label="Progress through this level">'
             f'<p class="lesson-progress-label">Lesson {position} of {len(lessons)}</p>'
             f'<ol class="lesson-progress-steps">{"".join(items)}</ol></nav>')
