@@ -104,7 +104,8 @@ DEFECTS = [
            ":::{exercise}", "starter code already passes", run_code=True),
     # valid settings one by one, but a stack too large for a browser tab: the build's
     # compute refuses it, so the checker's does
-    Defect("view-too-large", LESSON, ":depth: 20\n", ":depth: 200\n:width: 128\n:branch-layers: 2\n",
+    Defect("view-too-large", LESSON, ":depth: 20\n:activation: sigmoid\n:mode: both\n",
+           ":depth: 200\n:activation: sigmoid\n:mode: residual\n:width: 128\n:branch-layers: 2\n",
            "```{gradient-flow}", "gradflow could not compute this view: ValueError: This stack is too large",
            run_code=True),
     Defect("computed-fails", LESSON, "first_to_last_ratio | .1e", "first_to_lost_ratio | .1e",
