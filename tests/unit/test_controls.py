@@ -3,6 +3,9 @@ from a directive option or a share link is parsed by that type alone."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from gradflow import views
@@ -66,3 +69,19 @@ def test_validate_controls_fills_defaults_and_refuses_unknown_names():
     assert settings == {**view.defaults, "depth": 12}
     with pytest.raises(ValueError, match="unknown setting 'colour' for the view"):
         validate_controls(view.controls, view.defaults, {"colour": "red"}, "the view")
+
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "settings_parsing.json"
+SHARED = json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", SHARED["cases"], ids=lambda c: f"{c['setting']}={c['text']!r}")
+def test_the_shared_parsing_examples(case):
+    spec = SHARED["specs"][case["setting"]]
+    if "error" in case:
+        with pytest.raises(ValueError) as caught:
+            parse_setting(spec, case["text"])
+        assert str(caught.value) == case["error"]
+    else:
+        parsed = parse_setting(spec, case["text"])
+        assert parsed == case["value"] and type(parsed) is type(case["value"])
