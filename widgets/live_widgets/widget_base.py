@@ -57,7 +57,8 @@ def convert_options(converters: Mapping[str, Callable[[str], Any]],
 
 
 class WidgetDirective(SphinxDirective):
-    """Base class: subclasses implement :meth:`build` and raise :class:`WidgetError`."""
+    """Base class: subclasses implement :meth:`parse` (all validation, no Sphinx needed)
+    and :meth:`build` (the nodes), and raise :class:`WidgetError` for bad input."""
 
     #: the directive's name as written by authors (for messages)
     directive_name = ""
