@@ -89,11 +89,13 @@ def test_lesson3_batch_norm_relu_gradient_grows_mildly(seed):
 
 
 @CLAIMS
-@given(depth=depths, init=st.sampled_from(INITS), seed=seeds)
-def test_lesson5_sigmoid_residual_stack_never_collapses(depth, init, seed):
-    """'It drifts upwards a little as blocks are added, but it never collapses' (measured:
-    at least 0.95 of the top gradient, any depth and initialisation)."""
-    residual = simulate(depth=depth, activation="sigmoid", init=init, residual=True, seed=seed)
+@given(depth=depths, activation=st.sampled_from(ACTIVATIONS), init=st.sampled_from(INITS),
+       seed=seeds)
+def test_lesson5_residual_stack_never_collapses(depth, activation, init, seed):
+    """'It drifts upwards a little as blocks are added, but it never collapses', for every
+    activation and initialisation the widget offers (measured: at least 0.89 of the top
+    gradient; the other activations grow instead, as the next section explains)."""
+    residual = simulate(depth=depth, activation=activation, init=init, residual=True, seed=seed)
     assert residual.first_to_last_ratio > 0.5
 
 
