@@ -16,6 +16,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .build_results import RACE, validate, view_definition
 from .markup import element, fallback_table, json_script, start_tag
+from .setting_text import fill, fixed_numbers
 from .static_figure import static_chart_html
 from .view_options import control_list, option_name, setting_converters, setting_name
 from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
@@ -77,10 +78,11 @@ class ViewDirective(WidgetDirective):
         if ("predict" in values) != ("predict-choices" in values):
             raise WidgetError(":predict: and :predict-choices: must be given together")
         shown = values.get("controls", [c["name"] for c in definition.controls])
+        visible = [c for c in definition.controls if c["name"] in shown]
+        _check_setting_texts(values, visible, settings)
         return {
             "settings": settings,
-            "controls": _without_hidden_choices(
-                [c for c in definition.controls if c["name"] in shown], settings),
+            "controls": _without_hidden_choices(visible, settings),
             "schema": definition.controls,
             "predict": values.get("predict", ""),
             "predict_choices": values.get("predict-choices", []),
@@ -110,6 +112,29 @@ class ViewDirective(WidgetDirective):
         node["initial"] = {**result, "view": self.view, "settings": settings,
                            "controls": controls, "schema": parsed["schema"]}
         return [node]
+
+
+def _check_setting_texts(values: Mapping[str, Any], visible: list[dict[str, Any]],
+                         settings: Mapping[str, Any]) -> None:
+    """Words that follow the settings (setting_text.py): every ``{name}`` known, and no
+    number written out that a visible control can change."""
+    texts = [("predict", values.get("predict", "")), ("caption", values.get("caption", ""))]
+    texts += [("predict-choices", choice) for choice in values.get("predict-choices", [])]
+    for option, text in texts:
+        try:
+            fill(text, settings)
+        except ValueError as error:
+            raise WidgetError(f":{option}: {error}") from None
+        problems = fixed_numbers(text, visible, settings)
+        if problems:
+            raise WidgetError(f":{option}: {problems[0]}")
+
+
+def _template_attrs(template: str, settings: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The text for the settings the widget opens with, and ``data-lw-template`` when
+    the page script must refill it after a change of settings."""
+    text = fill(template, settings)
+    return text, ({"data-lw-template": template} if text != template else {})
 
 
 def _without_hidden_choices(controls: list[dict[str, Any]],
@@ -154,19 +179,23 @@ def _control_html(widget_id: str, control: Mapping[str, Any], value: Any) -> str
     return start_tag("div", {"class": f"lw-control lw-control-{kind}"}) + field + help_text + "</div>"
 
 
-def _predict_html(widget_id: str, prompt: str, choices: list[str]) -> str:
-    radios = "".join(
-        start_tag("div", {"class": "lw-choice"})
-        + start_tag("input", {"type": "radio", "name": f"{widget_id}-predict",
-                              "id": f"{widget_id}-predict-{index}", "value": index})
-        + element("label", {"for": f"{widget_id}-predict-{index}"}, choice)
-        + "</div>"
-        for index, choice in enumerate(choices)
-    )
+def _predict_html(widget_id: str, prompt: str, choices: list[str],
+                  settings: Mapping[str, Any]) -> str:
+    radios = []
+    for index, choice in enumerate(choices):
+        text, template = _template_attrs(choice, settings)
+        radios.append(
+            start_tag("div", {"class": "lw-choice"})
+            + start_tag("input", {"type": "radio", "name": f"{widget_id}-predict",
+                                  "id": f"{widget_id}-predict-{index}", "value": index})
+            + element("label", {"for": f"{widget_id}-predict-{index}", **template}, text)
+            + "</div>")
     button = element("button", {"type": "button", "class": "lw-predict-show",
                                 "data-lw-action": "show-result"}, "Show the result")
-    return (start_tag("fieldset", {"class": "lw-predict"}) + element("legend", None, prompt)
-            + radios + button + "</fieldset>")
+    prompt_text, template = _template_attrs(prompt, settings)
+    return (start_tag("fieldset", {"class": "lw-predict"})
+            + element("legend", template or None, prompt_text)
+            + "".join(radios) + button + "</fieldset>")
 
 
 def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
@@ -185,7 +214,8 @@ def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
                      for c in node["controls"])
         parts.append("</form>")
     if node["predict"]:
-        parts.append(_predict_html(widget_id, node["predict"], node["predict_choices"]))
+        parts.append(_predict_html(widget_id, node["predict"], node["predict_choices"],
+                                   node["settings"]))
     parts += [
         element("p", {"class": "lw-status", "role": "status", "aria-live": "polite"}),
         element("p", {"class": "lw-readout", "aria-live": "polite"}, initial.get("readout", "")),
@@ -196,7 +226,8 @@ def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
         static_chart_html(self, initial["figure"], initial.get("summary", "")),
     ]
     if node["caption"]:
-        parts.append(element("p", {"class": "lw-caption"}, node["caption"]))
+        caption, template = _template_attrs(node["caption"], node["settings"])
+        parts.append(element("p", {"class": "lw-caption", **template}, caption))
     parts += [
         start_tag("details", {"class": "lw-table", "open": True}),
         element("summary", None, "The numbers behind the chart"),
