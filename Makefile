@@ -1,7 +1,7 @@
 # Deep Revolution: set up, build, serve and test the book.
 #   make serve   set everything up, build, serve at http://127.0.0.1:8000
 #   make test    set everything up, build once, run every test layer
-#   make test-fast  the quick layers only (no book build, no browser), in about a minute
+#   make test-fast  the quick test layers only: no book build, no browser
 # Other targets: setup assets book preview typecheck test-js bench bench-gradflow clean
 
 SHELL := /bin/bash

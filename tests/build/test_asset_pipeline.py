@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import re
 import subprocess
 import threading
 import zipfile
@@ -134,6 +135,13 @@ def test_the_scripts_bundle_into_classic_scripts_without_npm_packages(tmp_path):
     # the page and the worker share protocol.mjs: the cancelled race's name is in both
     assert '"Cancelled"' in page and '"Cancelled"' in worker
     assert "importScripts" in worker and "importScripts" not in page
+
+
+def test_the_service_worker_serves_the_bundled_scripts_network_first():
+    # Its list of our own files must name the bundles, or a reader offline loses them.
+    template = (REPO / "widgets" / "live_widgets" / "static" / "live-widgets-sw.js").read_text()
+    own_files = json.loads(re.search(r"const OWN_FILES = (\[.*?\]);", template).group(1))
+    assert set(npm_packages.LIVE_WIDGETS_BUNDLES) <= set(own_files)
 
 
 def test_preview_bundles_the_scripts_again_only_when_their_sources_changed(tmp_path):
