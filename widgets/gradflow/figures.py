@@ -86,6 +86,10 @@ def series_label(result) -> str:
     c = result.config
     kind = "Residual" if c.residual else "Plain"
     extra = ", batch norm" if c.batch_norm else ""
+    if c.residual:  # the branch settings the gradient view lets a reader change
+        extra += ", pre-activation" if c.preactivation else ""
+        extra += f", gain {c.branch_scale:g}" if c.branch_scale != 1.0 else ""
+        extra += ", branches start at 0" if c.zero_init_branch else ""
     init = f"normal std {c.std:g}" if c.init == "normal" else c.init
     return f"{kind} stack ({c.activation}, {init}{extra})"
 
