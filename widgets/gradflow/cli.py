@@ -54,7 +54,7 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _add_config_options(parser, config_type, defaults_from=None):
+def _add_config_options(parser, config_type):
     """One option per field of a config dataclass, --like-this, with its default shown."""
     defaults = config_type()
     for f in dataclasses.fields(config_type):
@@ -94,7 +94,8 @@ def run_simulate(args) -> str:
     for i, layer in enumerate(result.layers):
         rows.append([layer, format_number(result.activation_grad_norms[i], 3),
                      format_number(result.weight_grad_norms[i], 3),
-                     f"{result.activation_mean[i]:.3g}", f"{result.activation_std[i]:.3g}",
+                     format_number(result.activation_mean[i], 3),
+                     format_number(result.activation_std[i], 3),
                      f"{result.saturated_fraction[i]:.0%}", f"{result.dead_fraction[i]:.0%}"])
     flags = "; ".join(f"{k}: layers {v}" for k, v in result.flags.items() if v) or "none"
     return "\n".join([
@@ -143,14 +144,14 @@ def run_paths(args) -> str:
     columns = ["length", "paths", "share of paths"] + (["share of gradient"] if share else [])
     rows = []
     for k in distribution.lengths:
-        row = [k, distribution.counts[k], f"{distribution.fractions[k]:.3g}"]
+        row = [k, distribution.counts[k], format_number(distribution.fractions[k], 3)]
         if share is not None:
-            row.append(f"{share.shares[k]:.3g}")
+            row.append(format_number(share.shares[k], 3))
         rows.append(row)
     out = [f"{args.blocks} residual blocks: 2^{args.blocks} = {2 ** args.blocks} paths", _table(columns, rows)]
     if share is not None:
         out.append(f"Split of the gradient checked against backpropagation: relative error "
-                   f"{share.reconstruction_error:.1e}")
+                   f"{format_number(share.reconstruction_error, 2)}")
     return "\n".join(out)
 
 
