@@ -74,8 +74,8 @@ def activation_forward(z, name):
 
 def activation_backward(dout, cache):
     """dz = dout * act'(z)  (chain rule through an elementwise function)."""
-    z, out, name = cache
-    return dout * SLOPE[name](z, out)
+    z, _, name = cache
+    return dout * SLOPE[name](z)
 
 
 def dense_forward(x, params, activation, batch_norm, preactivation=False):

@@ -262,7 +262,7 @@ def simulate(config: StackConfig | None = None, **overrides) -> SimulationResult
         # layer in a residual block), not of the sum h + F(h).
         z = np.stack([cache[0]["act"][0] for cache in caches])
         out = np.stack([cache[0]["act"][1] for cache in caches])
-        saturated = activations.saturated_fraction(config.activation, z, out).tolist()
+        saturated = activations.saturated_fraction(config.activation, z).tolist()
         dead = activations.dead_fraction(config.activation, out).tolist()
         ratio = grad_norms[0] / grad_norms[-1] if grad_norms[-1] != 0 else math.nan
 
