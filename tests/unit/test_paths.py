@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from gradflow import path_gradient_share, path_length_distribution, simulate
+from gradflow import StackConfig, path_gradient_share, path_length_distribution, simulate
+from gradflow.paths import single_path_share
 
 pytestmark = pytest.mark.pyodide  # these checks must also hold in the browser
 
@@ -58,3 +59,31 @@ def test_single_block_split_matches_simulate():
 def test_paths_need_a_residual_stack():
     with pytest.raises(ValueError, match="residual=True"):
         path_gradient_share(residual=False)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 6])
+def test_single_paths_agree_with_the_exact_split_where_a_length_has_one_path(n):
+    """Lengths 0 and n have exactly one path each, so Veit et al.'s single-path size and
+    the exact split by length must agree there."""
+    config = dict(depth=n, width=6, batch=5, activation="relu", init="he", branch_layers=2,
+                  branch_scale=0.6, residual=True, seed=4)
+    exact = path_gradient_share(**config)
+    sampled = single_path_share(samples=3, **config)
+    for k in (0, n):
+        assert sampled.path_norms[k] == pytest.approx(exact.gradient_norms[k], rel=1e-12)
+    assert sampled.path_norms[0] == pytest.approx(1.0, rel=1e-12)  # the all-skip path
+    assert sum(sampled.shares) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_single_paths_through_tiny_branches_leave_the_weight_on_the_empty_path():
+    """A tiny gain makes every path through a branch tiny, even times its count."""
+    weak = single_path_share(depth=20, branch_scale=0.01, width=8, batch=8, activation="relu",
+                             init="he", branch_layers=2, seed=1)
+    assert weak.peak_length == 0 and weak.shares[0] > 0.5
+
+
+def test_single_path_share_needs_a_residual_stack_and_sane_samples():
+    with pytest.raises(ValueError, match="needs a residual stack"):
+        single_path_share(StackConfig(depth=3))
+    with pytest.raises(ValueError, match="samples must be from 1 to 64, got 0"):
+        single_path_share(depth=3, samples=0)

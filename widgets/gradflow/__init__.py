@@ -10,8 +10,8 @@ what the book's widgets show.
 """
 
 from .config import StackConfig
-from .paths import (PathGradientShare, PathLengths, path_gradient_share,
-                    path_length_distribution)
+from .paths import (PathGradientShare, PathLengths, SinglePathShare, path_gradient_share,
+                    path_length_distribution, single_path_share)
 from .stack import SimulationResult, simulate
 from .training import TrainConfig, Trainer, TrainingResult, train
 
@@ -21,6 +21,7 @@ __all__ = [
     "StackConfig", "SimulationResult", "simulate",
     "TrainConfig", "Trainer", "TrainingResult", "train",
     "PathLengths", "PathGradientShare", "path_length_distribution", "path_gradient_share",
+    "SinglePathShare", "single_path_share",
     "figures", "views",
 ]
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from .config import MAX_SIMULATE_WORK, check_int, check_work
 from .serialize import to_jsonable
-from .stack import (StackConfig, branch_backward_input, init_blocks, make_config, norm,
+from .stack import (StackConfig, branch_backward_input, init_blocks, make_config, norm, norms,
                     readout_vector, stack_forward)
 
 BLOCKS_RANGE = (1, 1000)
@@ -132,3 +132,78 @@ def path_gradient_share(config: StackConfig | None = None, **overrides) -> PathG
     return PathGradientShare(config=config, lengths=list(range(n + 1)), gradient_norms=sizes,
                              shares=shares, total_norm=scale * full_norm,
                              reconstruction_error=float(error))
+
+
+@dataclass
+class SinglePathShare:
+    """The gradient split by path length the way Veit et al. (2016) measured it: the size of
+    single paths, times how many paths there are.
+
+    path_norms[k]: mean per-example size (as in simulate) of the gradient that one path
+        through exactly k branches carries to the stack's input, over `samples` paths
+        drawn at random (all of them when there are fewer).
+    shares[k]: C(n, k) * path_norms[k], normalised to add up to 1. Unlike
+        PathGradientShare, paths of one length do not cancel each other here.
+    """
+
+    config: StackConfig
+    lengths: list[int]
+    path_norms: list[float]
+    shares: list[float]
+    samples: int
+
+    @property
+    def peak_length(self) -> int:
+        """The path length whose paths carry the largest share of the gradient."""
+        return max(self.lengths, key=lambda k: self.shares[k])
+
+    def share_of_lengths(self, low: int, high: int) -> float:
+        """Share of the gradient carried by paths through low to high branches (inclusive)."""
+        return float(sum(self.shares[max(low, 0):high + 1]))
+
+
+def single_path_share(config: StackConfig | None = None, samples: int = 8,
+                      **overrides) -> SinglePathShare:
+    """Veit et al.'s measure on the same stack as path_gradient_share (same seed, same
+    weights): for each length k, `samples` random sets of k blocks; the gradient is sent
+    back through the branches of exactly those blocks and through the skips of all others.
+    The paths are drawn from their own generator, seeded with (seed, 1), so the stack's
+    weights are the same as simulate's. Cost: about samples x depth^2 / 2 branch passes.
+    """
+    if config is None:
+        overrides.setdefault("residual", True)
+    config = make_config(StackConfig, config, overrides)
+    if not config.residual:
+        raise ValueError("single_path_share needs a residual stack (residual=True), got residual=False")
+    samples = check_int("samples", samples, 1, 64)
+    n = config.depth
+    check_work(config.work() * (n + 1) * samples / 2, MAX_SIMULATE_WORK, "This path sampling",
+               f"depth ({n}), width ({config.width}), batch ({config.batch}) or samples ({samples})")
+    rng = np.random.default_rng(config.seed)
+    x = rng.standard_normal((config.batch, config.width))
+    blocks = init_blocks(rng, config)
+    r = readout_vector(rng, config.width)
+    pick = np.random.default_rng([config.seed, 1])
+    # member[p, l]: path p passes through block l's branch; samples paths per length
+    member = np.zeros(((n + 1) * samples, n), dtype=bool)
+    for k in range(n + 1):
+        for i in range(samples):
+            member[k * samples + i, pick.choice(n, size=k, replace=False)] = True
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        hs, caches = stack_forward(x, blocks, config)
+        top = np.broadcast_to(r / config.batch, hs[-1].shape)
+        paths = np.array(np.broadcast_to(top, (len(member),) + top.shape))
+        for l in reversed(range(n)):
+            through = member[:, l]
+            if through.any():  # the others take block l's skip: unchanged
+                paths[through] = branch_backward_input(paths[through], caches[l], config)
+        sizes = math.sqrt(config.batch) * norms(paths)
+    path_norms = [float(np.mean(sizes[k * samples:(k + 1) * samples])) for k in range(n + 1)]
+    # C(n, k) reaches 1e299 at n = 1000: weigh in logarithms, then normalise
+    logs = [math.log(math.comb(n, k)) + math.log(s) if s > 0 else -math.inf
+            for k, s in enumerate(path_norms)]
+    top_log = max(logs)
+    weights = [math.exp(v - top_log) if math.isfinite(top_log) else math.nan for v in logs]
+    total = sum(weights)
+    return SinglePathShare(config=config, lengths=list(range(n + 1)), path_norms=path_norms,
+                           shares=[w / total for w in weights], samples=samples)
