@@ -2,7 +2,7 @@
 #   make serve   set everything up, build, serve at http://127.0.0.1:8000
 #   make test    set everything up, build once, run every test layer
 #   make test-fast  the quick test layers only: no book build, no browser
-# Other targets: setup assets book preview typecheck test-js bench bench-gradflow clean
+# Other targets: setup assets book preview typecheck test-js bench bench-gradflow sweep-degradation clean
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -14,7 +14,7 @@ NPM_STAMP := node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help setup assets book serve preview test test-fast typecheck test-js chromium bench bench-gradflow clean
+.PHONY: help setup assets book serve preview test test-fast typecheck test-js chromium bench bench-gradflow sweep-degradation clean
 
 help:
 	@sed -n '1,5p' Makefile | sed 's/^# \{0,1\}//'
@@ -85,6 +85,11 @@ bench: chromium book
 # The simulator alone, in CPython (issue: each lesson default under 20 ms).
 bench-gradflow: setup
 	$(PY) tests/benchmarks/bench_gradflow.py
+
+# The degradation race's recipe over seeds 0-9 and every step budget (several minutes);
+# the table is in widgets/gradflow/DEGRADATION.md.
+sweep-degradation: setup
+	$(PY) tests/benchmarks/sweep_degradation.py
 
 clean:
 	rm -rf _build

@@ -61,8 +61,21 @@ def test_linear_axis_keeps_zeros_as_zeros():
 def test_loss_figure():
     results = [train(depth=2, steps=20), train(depth=3, steps=20, residual=True)]
     figure = validate(figures.loss_figure(results, steps=40))
-    assert [t.name for t in figure.data] == ["2-layer plain network", "3-layer residual network"]
+    # a residual network's depth counts weight layers: 3 two-layer blocks are 6 layers
+    assert [t.name for t in figure.data] == ["2-layer plain network", "6-layer residual network"]
     assert list(figure.layout.xaxis.range) == [0, 40]
+
+
+def test_loss_figure_shades_bands_behind_the_lines():
+    results = [train(depth=2, steps=20), train(depth=3, steps=20)]
+    bands = [([0.1] * 20, [0.9] * 20), ([0.2] * 20, [0.8] * 20)]
+    figure = validate(figures.loss_figure(results, steps=20, bands=bands))
+    assert len(figure.data) == 6  # two traces per band, drawn first, then the two lines
+    assert [t.fill for t in figure.data[:4]] == [None, "tonexty", None, "tonexty"]
+    assert list(figure.data[1].y) == [0.9] * 20 and not figure.data[1].showlegend
+    assert figure.data[1].legendgroup == figure.data[4].legendgroup == "2-layer plain network"
+    with pytest.raises(ValueError, match="one band per result"):
+        figures.loss_figure(results, bands=bands[:1])
 
 
 @pytest.mark.parametrize("with_share", [False, True])

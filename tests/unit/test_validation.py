@@ -89,7 +89,8 @@ def test_path_blocks_range():
     ("gradient", {"colour": "red"}, "unknown setting 'colour' for the gradient view; allowed: depth"),
     ("paths", {"blocks": 101}, "blocks must be from 1 to 100, got 101"),
     ("race", {"deep_depth": 3, "shallow_depth": 4}, "shallow_depth (4) must be smaller than deep_depth (3)"),
-    ("race", {"steps": 10}, "steps must be from 50 to 500, got 10"),
+    ("race", {"steps": 10}, "steps must be from 50 to 300, got 10"),
+    ("race", {"deep_depth": 7}, "deep_depth must be even (the residual network has two-layer blocks), got 7"),
     ("histogram", {}, "unknown view 'histogram'; allowed: gradient, paths, race"),
 ])
 def test_view_settings_rejected_with_a_build_log_message(view, settings, message):

@@ -97,11 +97,11 @@ def test_paths_view(settings):
 
 
 def test_race_view_streams():
-    race = views.TrainingRace({"steps": 50, "deep_depth": 5, "shallow_depth": 2})
+    race = views.TrainingRace({"steps": 50, "deep_depth": 6, "shallow_depth": 2})
     first = race.view()
     assert first["step"] == 0 and first["readout"].startswith("Not started")
     out = race.advance(50)
     check_view_result(out)
     assert out["done"] and out["step"] == 50 and out["steps"] == 50
     assert out["readout"].startswith("Step 50 of 50: training loss")
-    assert [row[0] for row in out["table"]["rows"]] == ["2-layer plain", "5-layer plain", "5-layer residual"]
+    assert [row[0] for row in out["table"]["rows"]] == ["2-layer plain", "6-layer plain", "6-layer residual"]

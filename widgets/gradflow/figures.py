@@ -161,24 +161,51 @@ def gradient_figure(results, log_y: bool = True, theory: bool = True) -> dict:
     return {"data": data, "layout": _layout(title, "Layer (1 = nearest the input)", y_title, log_y, notes)}
 
 
-def loss_figure(results, log_y: bool = True, steps: int | None = None) -> dict:
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def loss_figure(results, log_y: bool = True, steps: int | None = None, bands=None) -> dict:
     """Training loss against step, one line per TrainingResult (or Trainer-like object with
     .config and .losses). steps fixes the x axis length so a race in progress does not
     rescale as it grows. Log scale by default: the losses the lesson compares differ by
     orders of magnitude near the end.
+
+    bands: None, or one (low, high) pair of loss lists per result (the spread over seeds),
+    drawn as a shaded area in the result's colour behind the lines.
     """
     if not isinstance(results, (list, tuple)):
         results = [results]
     if not results:
         raise ValueError("loss_figure needs at least one training result, got none")
-    floor = log_floor([r.losses for r in results])
+    if bands is not None and len(bands) != len(results):
+        raise ValueError(f"loss_figure needs one band per result: {len(results)} results, "
+                         f"{len(bands)} bands")
+    floor = log_floor([r.losses for r in results] + [v for pair in (bands or []) for v in pair])
     data, notes = [], []
+    for i, (r, band) in enumerate(zip(results, bands or [None] * len(results))):
+        if band is None:
+            continue
+        colour = SERIES_STYLES[i % len(SERIES_STYLES)][0]
+        name = f"{r.config.label()} network"
+        low, _ = _plottable(band[0], log_y, floor)
+        high, _ = _plottable(band[1], log_y, floor)
+        xs = list(range(1, len(low) + 1))
+        # plotly fills "tonexty" from this trace down to the one before it: low first
+        data.append({"type": "scatter", "mode": "lines", "x": xs, "y": low, "name": name + ", range over seeds",
+                     "legendgroup": name, "showlegend": False, "hoverinfo": "skip",
+                     "line": {"color": colour, "width": 0}})
+        data.append({"type": "scatter", "mode": "lines", "x": xs, "y": high, "name": name + ", range over seeds",
+                     "legendgroup": name, "showlegend": False, "hoverinfo": "skip",
+                     "line": {"color": colour, "width": 0}, "fill": "tonexty",
+                     "fillcolor": _rgba(colour, 0.18)})
     for i, r in enumerate(results):
         colour, dash, symbol = SERIES_STYLES[i % len(SERIES_STYLES)]
         ys, floored = _plottable(r.losses, log_y, floor)
         name = f"{r.config.label()} network"
         data.append({
-            "type": "scatter", "mode": "lines", "name": name,
+            "type": "scatter", "mode": "lines", "name": name, "legendgroup": name,
             "x": list(range(1, len(ys) + 1)), "y": ys,
             "line": {"color": colour, "dash": dash, "width": 2},
             "hovertemplate": "step %{x}: loss %{y:.3g}<extra>" + name + "</extra>",
