@@ -158,13 +158,14 @@ def test_shared_link_restores_a_widgets_settings(new_context, site_server):
     expect(widget.locator(".lw-readout")).to_have_text(wanted["readout"])
 
 
-def test_shared_link_to_a_predict_widget_shows_the_shared_result_after_the_guess(
+def test_shared_link_to_a_predict_widget_opens_on_the_shared_result(
         new_context, site_server):
+    # a link is for showing (issue 11): it opens past the prompt, with no guess
     widget, wanted = _open_shared_link(new_context, site_server, predicting=True)
-    commit_prediction(widget)  # the reader guesses after the link's result was computed
+    expect(widget).to_have_attribute("data-lw-predict", "done")
     expect(widget.locator(".lw-readout")).to_have_text(wanted["readout"])
     assert_traces_match(plotted_traces(widget), wanted["figure"], RTOL,
-                        "shared link, after the guess")
+                        "shared link to a predict widget")
 
 
 def _gradient_widget_with(page: Page, control: str, predicting: bool | None = None) -> Locator:

@@ -26,7 +26,12 @@ test("the page's own fragment is replaced and its query kept", () => {
 test("opening a link restores exactly the settings it was made from, typed", () => {
   const settings = { depth: 50, activation: "relu", residual: true, std: 0.125 };
   const hash = new URL(shareLink("flow", settings, BASE, PAGE)).hash;
-  assert.deepEqual(settingsFromLink("flow", BASE, hash), { settings, problems: [] });
+  assert.deepEqual(settingsFromLink("flow", BASE, hash), {
+    settings,
+    problems: [],
+    applied: ["depth", "activation", "residual", "std"],
+    keepPrompt: false,
+  });
 });
 
 test("a link to another widget, or no link at all, is not this widget's", () => {
@@ -39,7 +44,7 @@ test("a link to another widget, or no link at all, is not this widget's", () => 
 
 test("a percent-encoded link reads like the plain one", () => {
   const linked = settingsFromLink("flow", BASE, "#flow%3Fdepth%3D40");
-  assert.deepEqual(linked, { settings: { ...BASE, depth: 40 }, problems: [] });
+  assert.deepEqual(linked, { settings: { ...BASE, depth: 40 }, problems: [], applied: ["depth"], keepPrompt: false });
 });
 
 test("unknown names and unreadable values are reported, and the rest applied", () => {
@@ -47,5 +52,16 @@ test("unknown names and unreadable values are reported, and the rest applied", (
   assert.deepEqual(linked, {
     settings: { ...BASE, activation: "tanh", residual: true },
     problems: ["depth=deep is not a valid value", 'unknown setting "colour"'],
+    applied: ["activation", "residual"],
+    keepPrompt: false,
   });
+});
+
+test("a link opens past the predict prompt unless it says predict=ask", () => {
+  assert.equal(settingsFromLink("flow", BASE, "#flow?depth=10")?.keepPrompt, false);
+  const asking = settingsFromLink("flow", BASE, "#flow?depth=10&predict=ask");
+  assert.deepEqual(asking, { settings: { ...BASE, depth: 10 }, problems: [], applied: ["depth"], keepPrompt: true });
+  const wrong = settingsFromLink("flow", BASE, "#flow?predict=yes");
+  assert.equal(wrong?.keepPrompt, false);
+  assert.deepEqual(wrong?.problems, ["predict=yes is not a valid value (only predict=ask)"]);
 });

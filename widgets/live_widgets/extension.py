@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from .after_guess import setup_after_guess
 from .assets import setup_assets
 from .build_errors import setup_build_errors
 from .citation_roles import setup_citation_roles
@@ -46,6 +47,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_live_code(app)
     setup_exercise(app)
     setup_quiz(app)
+    setup_after_guess(app)
     for name, directive in DIRECTIVES.items():
         app.add_directive(name, directive)
     for name, role in ROLES.items():

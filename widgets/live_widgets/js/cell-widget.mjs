@@ -6,7 +6,7 @@ import { drawFigure, forgetFigure } from "./charts.mjs";
 import { actionButton, bumpRenders, el, messageOf, readInitial, setState, settle, statusLine } from "./dom.mjs";
 import { RuntimeRestarted } from "./errors.mjs";
 import { drawBuildTimeChart, loadEditor, mountWhenNearOrIdle } from "./schedule.mjs";
-import { followRuntime } from "./status.mjs";
+import { followRuntime, runSummary } from "./status.mjs";
 
 /** @import { Runtime } from "./runtime.mjs" */
 /** @import { Notebook } from "./notebook.mjs" */
@@ -42,7 +42,7 @@ const storage = {
   },
 };
 
-/** @typedef {{stdout?: string, stderr?: string, value?: string | null, error?: string | null, figures?: any[]}} CellOutput */
+/** @import { CellOutput } from "./status.mjs" */
 
 export class CellWidget {
   /**
@@ -89,6 +89,10 @@ export class CellWidget {
     mountWhenNearOrIdle(root, () => this.mountEditor());
     const buildTimeFigures = this.initial.outputs?.figures || [];
     if (buildTimeFigures.length > 0) drawBuildTimeChart(root, () => this.drawFigures(buildTimeFigures));
+    /** The status line's account of the last run (runSummary). */
+    this.lastRun = "";
+    /** When the current run started (performance.now()), for Stop's message. */
+    this.startedAt = 0;
     /** Said again once the new worker is ready (start-up progress replaces it meanwhile). */
     this.messageAfterRestart = "";
     runtime.subscribe((event) => {
@@ -175,11 +179,14 @@ export class CellWidget {
     setState(this.root, "busy");
     this.stopButton.disabled = false;
     this.status.textContent = this.runtime.state === "ready" ? "Running…" : "Waiting for Python to start…";
+    // The previous run's output stays until the new one arrives, marked as old.
+    this.output.classList.add("lw-stale");
+    this.lastRun = "";
     this.notebook
       .run(this)
       .then((earlierCount) => {
-        this.status.textContent =
-          earlierCount > 0 ? `Ran ${earlierCount} earlier cell${earlierCount > 1 ? "s" : ""} first, so this cell can use what they define.` : "";
+        const earlier = earlierCount > 0 ? ` Ran ${earlierCount} earlier cell${earlierCount > 1 ? "s" : ""} first, so this cell can use what they define.` : "";
+        this.status.textContent = `${this.lastRun}${earlier}`.trim();
       })
       .catch((error) => {
         if (error instanceof RuntimeRestarted) return; // stop() explains
@@ -196,10 +203,14 @@ export class CellWidget {
     setState(this.root, "busy");
     this.stopButton.disabled = false;
     try {
+      this.startedAt = performance.now();
       /** @type {CellOutput} */
       const output = await this.runtime.send({ type: "run", code: this.getCode(), cellId: this.key }).result;
       this.ranIn = this.runtime.generation;
+      this.lastRun = runSummary(output, (performance.now() - this.startedAt) / 1000, new Date());
+      this.startedAt = 0;
       await this.showOutput(output);
+      this.output.classList.remove("lw-stale");
       bumpRenders(this.root);
     } finally {
       if (this.root.dataset.lwState === "busy") setState(this.root, "ready");
@@ -254,8 +265,14 @@ export class CellWidget {
   }
 
   stop() {
+    const after = this.startedAt ? ` after ${((performance.now() - this.startedAt) / 1000).toFixed(1)} s` : "";
+    this.startedAt = 0;
+    // The old output belongs to an earlier run: it goes, so nothing looks like this run's.
+    this.output.classList.remove("lw-stale");
+    for (const pre of this.output.querySelectorAll(":scope > pre")) /** @type {HTMLElement} */ (pre).hidden = true;
+    this.drawFigures([]);
     this.messageAfterRestart =
-      "Stopped. Python was restarted, so its namespace was reset: names defined by earlier cells are gone until those cells run again (Run does that for you).";
+      `Stopped${after} at ${new Date().toLocaleTimeString([], { hour12: false })}. Python was restarted, so its namespace was reset: names defined by earlier cells are gone until those cells run again (Run does that for you).`;
     this.status.textContent = this.messageAfterRestart;
     this.runtime.restart();
   }

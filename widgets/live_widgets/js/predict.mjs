@@ -1,8 +1,13 @@
 // @ts-check
 /* "Predict, then run": the chart, readout and table stay hidden until the reader
- * commits a guess. Works with the build-time result, so it needs no runtime. */
+ * commits a guess, and so does the lesson text written for after the guess
+ * (`<div class="lw-after-guess" data-lw-after="NAME">`, after_guess.py). Works with the
+ * build-time result, so it needs no runtime. */
 
 import { actionButton, el } from "./dom.mjs";
+
+/** The heading of the section that prints the after-guess texts at the end of the page. */
+const PRINT_HEADING = "For teachers: what the predict prompts show";
 
 export class PredictPrompt {
   /**
@@ -17,6 +22,9 @@ export class PredictPrompt {
     this.pending = Boolean(this.fieldset);
     /** @type {HTMLElement | null} */
     this.note = null;
+    /** Lesson text about the result, hidden until the guess, with its stand-ins. */
+    /** @type {{block: HTMLElement, standIn: HTMLElement, printed: HTMLElement | null}[]} */
+    this.afterGuess = [];
     if (!this.fieldset) return;
     root.dataset.lwPredict = "pending";
     let button = this.fieldset.querySelector('[data-lw-action="show-result"]');
@@ -27,6 +35,60 @@ export class PredictPrompt {
     this.note = el("p", { class: "lw-predict-note", "aria-live": "polite" });
     this.fieldset.append(this.note);
     button.addEventListener("click", () => this.commit());
+    if (root.id) this.holdBackAfterGuess(root.id);
+  }
+
+  /**
+   * Hide the text that discusses the result until the guess is in. On screen a one-line
+   * stand-in says where it went; on paper it prints at the end of the page, so a
+   * printed lesson keeps its prompts open and its answers together for the teacher.
+   * @param {string} name
+   */
+  holdBackAfterGuess(name) {
+    const blocks = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(".lw-after-guess[data-lw-after]")]);
+    for (const block of blocks.filter((b) => b.dataset.lwAfter === name)) {
+      block.hidden = true;
+      const standIn = el("p", { class: "lw-after-guess-wait" }, "The discussion of this result opens when you make your guess in the prompt above.");
+      block.before(standIn);
+      this.afterGuess.push({ block, standIn, printed: this.printCopy(block) });
+    }
+  }
+
+  /**
+   * A copy of `block` in the page's end section for print (hidden on screen by CSS).
+   * @param {HTMLElement} block
+   */
+  printCopy(block) {
+    const article = document.querySelector("article") || document.querySelector("main");
+    if (!article) return null;
+    let section = /** @type {HTMLElement | null} */ (article.querySelector(":scope > .lw-print-answers"));
+    if (!section) {
+      section = el("section", { class: "lw-print-answers", "aria-hidden": "true" });
+      section.append(el("h2", {}, PRINT_HEADING));
+      article.append(section);
+    }
+    const legend = this.fieldset?.querySelector("legend")?.textContent?.trim() || this.root.id;
+    const item = el("div", { class: "lw-print-answer" });
+    item.append(el("p", { class: "lw-print-prompt" }, `After the prompt “${legend}”:`));
+    const copy = /** @type {HTMLElement} */ (block.cloneNode(true));
+    copy.hidden = false;
+    copy.removeAttribute("data-lw-after"); // the copy is not itself held back
+    for (const withId of copy.querySelectorAll("[id]")) withId.removeAttribute("id");
+    item.append(copy);
+    section.append(item);
+    return item;
+  }
+
+  /** Show the held-back text in place, and drop its printed copy. */
+  releaseAfterGuess() {
+    for (const { block, standIn, printed } of this.afterGuess) {
+      block.hidden = false;
+      standIn.remove();
+      const section = printed?.parentElement;
+      printed?.remove();
+      if (section && !section.querySelector(".lw-print-answer")) section.remove();
+    }
+    this.afterGuess = [];
   }
 
   commit() {
@@ -39,11 +101,29 @@ export class PredictPrompt {
       return;
     }
     const label = chosen.labels?.[0]?.textContent || chosen.value;
+    note.textContent = `Your guess: ${label}. Compare it with the result below.`;
+    this.finish(radios);
+  }
+
+  /**
+   * Open the result without a guess: a share link shows its result at once (a teacher
+   * demonstrating), unless the link asks to keep the prompt.
+   * @param {string} why what the prompt's note says instead of "Your guess"
+   */
+  skip(why) {
+    if (!this.pending || !this.fieldset) return;
+    /** @type {HTMLElement} */ (this.note).textContent = why;
+    this.finish(/** @type {HTMLInputElement[]} */ ([...this.fieldset.querySelectorAll('input[type="radio"]')]));
+  }
+
+  /** @param {HTMLInputElement[]} radios */
+  finish(radios) {
+    const fieldset = /** @type {HTMLFieldSetElement} */ (this.fieldset);
     for (const radio of radios) radio.disabled = true;
     fieldset.querySelector('[data-lw-action="show-result"]')?.setAttribute("disabled", "");
-    note.textContent = `Your guess: ${label}. Compare it with the result below.`;
     this.root.dataset.lwPredict = "done";
     this.pending = false;
+    this.releaseAfterGuess();
     this.onReveal();
   }
 }

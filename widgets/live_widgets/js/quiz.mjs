@@ -28,7 +28,20 @@ export function withinTolerance(given, expected, tolerance) {
   return Math.abs(given - expected) <= tolerance * Math.abs(expected) * (1 + 1e-12);
 }
 
-/** @typedef {{answer?: number, number?: number, tolerance?: number, explain?: string}} Answer */
+/** @typedef {{answer?: number, number?: number, tolerance?: number, explain?: string, hint?: string}} Answer */
+
+/**
+ * What a question says after a check. Teaching without telling: a wrong answer gets the
+ * hint (written not to contain the answer, quiz_hints.py), never the explanation, which
+ * holds the answer; the explanation comes after a right answer or when the reader gives
+ * up with "Show the answer".
+ * @param {boolean} correct
+ * @param {Answer} answer
+ */
+export function feedbackText(correct, answer) {
+  if (correct) return answer.explain ? `Correct. ${answer.explain}` : "Correct.";
+  return answer.hint ? `Not quite. Hint: ${answer.hint}` : "Not quite. Have another go.";
+}
 
 export class QuizWidget {
   /** @param {HTMLElement} root */
@@ -53,13 +66,17 @@ export class QuizWidget {
     button.setAttribute("data-lw-action", "check");
     button.setAttribute("type", "button");
     const feedback = /** @type {HTMLElement} */ (question.querySelector(".lw-quiz-feedback") || el("p", { class: "lw-quiz-feedback", "aria-live": "polite" }));
+    // Offered once the reader has tried: giving up is allowed, but not the first move.
+    const giveUp = /** @type {HTMLButtonElement} */ (el("button", { type: "button", class: "lw-button lw-show-answer", "data-lw-action": "show-answer", hidden: true }, "Show the answer"));
+    button.after(giveUp);
     question.append(feedback);
-    button.addEventListener("click", () => this.check(question, answer, feedback));
+    button.addEventListener("click", () => this.check(question, answer, feedback, giveUp));
+    giveUp.addEventListener("click", () => this.reveal(question, answer, feedback, giveUp));
     const numberInput = question.querySelector('input:not([type="radio"])');
     numberInput?.addEventListener("keydown", (event) => {
       if (/** @type {KeyboardEvent} */ (event).key === "Enter") {
         event.preventDefault();
-        this.check(question, answer, feedback);
+        this.check(question, answer, feedback, giveUp);
       }
     });
   }
@@ -68,8 +85,9 @@ export class QuizWidget {
    * @param {HTMLFieldSetElement} question
    * @param {Answer} answer
    * @param {HTMLElement} feedback
+   * @param {HTMLButtonElement} giveUp
    */
-  check(question, answer, feedback) {
+  check(question, answer, feedback, giveUp) {
     let correct;
     if (typeof answer.number === "number") {
       const input = /** @type {HTMLInputElement | null} */ (question.querySelector('input:not([type="radio"])'));
@@ -91,7 +109,26 @@ export class QuizWidget {
       correct = chosen === answer.answer;
     }
     question.dataset.lwResult = correct ? "correct" : "incorrect";
-    const verdict = correct ? "Correct." : "Not quite. Have another go.";
-    feedback.textContent = answer.explain ? `${verdict} ${answer.explain}` : verdict;
+    feedback.textContent = feedbackText(correct, answer);
+    giveUp.hidden = correct;
+  }
+
+  /**
+   * The reader gives up: the answer and its explanation.
+   * @param {HTMLFieldSetElement} question
+   * @param {Answer} answer
+   * @param {HTMLElement} feedback
+   * @param {HTMLButtonElement} giveUp
+   */
+  reveal(question, answer, feedback, giveUp) {
+    let shown = "";
+    if (typeof answer.number === "number") shown = String(answer.number);
+    else if (typeof answer.answer === "number") {
+      const radio = /** @type {HTMLInputElement | undefined} */ ([...question.querySelectorAll('input[type="radio"]')][answer.answer]);
+      shown = radio?.labels?.[0]?.textContent?.trim() || "";
+    }
+    question.dataset.lwRevealed = "true";
+    feedback.textContent = `The answer: ${shown}.${answer.explain ? ` ${answer.explain}` : ""}`;
+    giveUp.hidden = true;
   }
 }

@@ -4,9 +4,10 @@
 
 import { actionButton, bumpRenders, el, messageOf, readInitial, setState, settle, statusLine } from "./dom.mjs";
 import { PythonFailure, RuntimeRestarted } from "./errors.mjs";
+import { PredictPrompt } from "./predict.mjs";
 import { CANCELLED } from "./protocol.mjs";
 import { ResultDisplay } from "./result-display.mjs";
-import { enableForm, readForm, updateValueDisplay } from "./settings.mjs";
+import { enableForm, invalidMessage, readForm, updateValueDisplay } from "./settings.mjs";
 import { followRuntime } from "./status.mjs";
 
 /** @import { Runtime } from "./runtime.mjs" */
@@ -33,9 +34,14 @@ export class RaceWidget {
     this.lastState = null;
 
     this.form?.addEventListener("submit", (event) => event.preventDefault());
+    /** The settings of the race on show (the build's, then the last one started). */
+    /** @type {Record<string, any>} */
+    this.shownSettings = { ...this.initial.settings };
     this.form?.addEventListener("input", (event) => {
       if (event.target instanceof Element) updateValueDisplay(event.target);
+      this.hintRestart();
     });
+    this.form?.addEventListener("change", () => this.hintRestart());
     const actions = el("div", { class: "lw-actions" });
     this.startButton = actionButton("start", "Start training", () => this.start());
     this.cancelButton = actionButton("cancel", "Cancel", () => this.cancel());
@@ -48,7 +54,10 @@ export class RaceWidget {
     actions.after(this.bar);
     this.mirrorSteps(this.initial);
 
-    this.display.drawWhenNear(this.initial.figure);
+    // The finished build-time race would answer the prompt: it waits for the guess.
+    this.predict = new PredictPrompt(root, () => this.reveal());
+    this.display.chartDeferred = this.predict.pending;
+    if (!this.predict.pending) this.display.drawWhenNear(this.initial.figure);
     runtime.subscribe((event) => {
       if (event.type === "restarted" && this.running) this.stopped("Python was restarted, so training stopped.");
       followRuntime(root, event, {
@@ -62,6 +71,30 @@ export class RaceWidget {
         },
       });
     });
+  }
+
+  /** The guess is in: draw the build-time race (a live one, if started meanwhile, replaces it). */
+  reveal() {
+    this.display.chartDeferred = false;
+    this.display.drawOrReport(this.display.deferredFigure || this.initial.figure);
+    if (this.display.readout) this.display.readout.textContent = this.display.readout.textContent;
+  }
+
+  /**
+   * Changed settings do not touch the race on show: say so, and how to race them.
+   * A training race is seconds of work, so it starts only on request.
+   */
+  hintRestart() {
+    if (this.running) return;
+    const { settings, invalid } = readForm(this.form, this.initial.settings);
+    if (invalid.length > 0) {
+      this.status.textContent = invalidMessage(invalid);
+      return;
+    }
+    const changed = JSON.stringify(settings) !== JSON.stringify(this.shownSettings);
+    const verb = this.startButton.textContent || "Start training";
+    this.status.textContent = changed ? `The chart still shows the race with the earlier settings: press “${verb}” to race with the new ones.` : "";
+    this.root.dataset.lwStale = changed ? "true" : "false";
   }
 
   /** @param {any} state a race dict (ARCHITECTURE §3) */
@@ -81,10 +114,13 @@ export class RaceWidget {
     }
     const { settings, invalid } = readForm(this.form, this.initial.settings);
     if (invalid.length > 0) {
-      this.status.textContent = `Check the value of: ${invalid.join(", ")}.`;
+      // A race is started on purpose: say what to fix rather than race other settings.
+      this.status.textContent = invalidMessage(invalid, "The race did not start.");
       return;
     }
     setState(this.root, "busy");
+    this.shownSettings = settings;
+    this.root.dataset.lwStale = "false";
     this.startButton.textContent = "Restart training";
     this.cancelButton.disabled = false;
     this.status.textContent = "Training the three stacks…";

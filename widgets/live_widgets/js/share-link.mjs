@@ -8,10 +8,14 @@ import { parseSetting } from "./settings.mjs";
  * Settings from a share link aimed at the widget `name`, read from a location hash
  * (with its "#"). Unknown names and unreadable values are reported, never silently
  * applied. Null when the hash is not a link to this widget's settings.
+ *
+ * A link is for showing a result, so it opens past a predict prompt; `predict=ask`
+ * (PREDICT_PARAM) keeps the prompt, for a teacher who wants the class to guess first.
+ * `applied` lists the settings the link set, in the link's order.
  * @param {string} name
  * @param {Record<string, any>} base
  * @param {string} hash
- * @returns {{settings: Record<string, any>, problems: string[]} | null}
+ * @returns {{settings: Record<string, any>, problems: string[], applied: string[], keepPrompt: boolean} | null}
  */
 export function settingsFromLink(name, base, hash) {
   let decoded;
@@ -26,17 +30,31 @@ export function settingsFromLink(name, base, hash) {
   const settings = { ...base };
   /** @type {string[]} */
   const problems = [];
+  /** @type {string[]} */
+  const applied = [];
+  let keepPrompt = false;
   for (const [key, text] of params) {
+    if (key === PREDICT_PARAM && !(key in base)) {
+      if (text === PREDICT_KEEP) keepPrompt = true;
+      else problems.push(`${key}=${text} is not a valid value (only ${key}=${PREDICT_KEEP})`);
+      continue;
+    }
     if (!(key in base)) {
       problems.push(`unknown setting "${key}"`);
       continue;
     }
     const parsed = parseSetting(base[key], text);
-    if (parsed.ok) settings[key] = parsed.value;
-    else problems.push(`${key}=${text} is not a valid value`);
+    if (parsed.ok) {
+      settings[key] = parsed.value;
+      if (!applied.includes(key)) applied.push(key);
+    } else problems.push(`${key}=${text} is not a valid value`);
   }
-  return { settings, problems };
+  return { settings, problems, applied, keepPrompt };
 }
+
+/** The link option that keeps a predict prompt (`#NAME?depth=10&predict=ask`). */
+export const PREDICT_PARAM = "predict";
+export const PREDICT_KEEP = "ask";
 
 /**
  * The link that restores `settings` from the page at `href`: only values that differ

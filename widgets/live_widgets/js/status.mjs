@@ -54,3 +54,24 @@ function showProgress(root, step) {
 function hideProgress(root) {
   root.querySelector(":scope > progress.lw-progress")?.remove();
 }
+
+/** @typedef {{stdout?: string, stderr?: string, value?: string | null, error?: string | null, figures?: any[]}} CellOutput */
+
+/**
+ * What a finished run says on the status line, so a run that prints nothing is not
+ * mistaken for one that never happened: "Finished in 0.4 s at 14:02:07; nothing
+ * printed." or "Stopped by an error (ZeroDivisionError) after 0.1 s at …".
+ * @param {CellOutput} output
+ * @param {number} seconds
+ * @param {Date} when
+ */
+export function runSummary(output, seconds, when) {
+  const time = `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s at ${when.toLocaleTimeString([], { hour12: false })}`;
+  if (output.error) {
+    const last = String(output.error).trimEnd().split("\n").pop() || "";
+    const name = /^([A-Za-z_][\w.]*)(:|$)/.exec(last)?.[1];
+    return `Stopped by an error${name ? ` (${name})` : ""} after ${time}; see below.`;
+  }
+  const shown = Boolean(output.stdout || output.stderr || output.value || (output.figures && output.figures.length));
+  return shown ? `Finished in ${time}.` : `Finished in ${time}; nothing printed.`;
+}

@@ -7,7 +7,7 @@ import { PythonFailure } from "./errors.mjs";
 import { LatestOnly } from "./latest-only.mjs";
 import { PredictPrompt } from "./predict.mjs";
 import { ResultDisplay } from "./result-display.mjs";
-import { enableForm, readForm, updateValueDisplay, writeForm } from "./settings.mjs";
+import { enableForm, fillTemplates, invalidMessage, readForm, settingText, updateValueDisplay, writeForm } from "./settings.mjs";
 import { copyText, settingsFromLink, shareLink } from "./share-link.mjs";
 import { followRuntime } from "./status.mjs";
 
@@ -32,8 +32,10 @@ export class ViewWidget {
     /** @type {Record<string, any>} */
     this.settings = { ...this.initial.settings };
     this.needsCompute = false;
-    /** What the status says about a share link's ignored settings, if anything. */
+    /** What the status says about a share link's settings, if anything. */
     this.linkNote = "";
+    /** What the status says about a control holding a value out of range, if anything. */
+    this.invalidNote = "";
     /** @type {LatestOnly<Record<string, any>, Result>} */
     this.coalescer = new LatestOnly(
       (settings) => this.compute(settings),
@@ -85,23 +87,41 @@ export class ViewWidget {
     if (!linked) return;
     this.settings = linked.settings;
     writeForm(this.form, this.settings);
+    fillTemplates(this.root, this.settings);
     this.needsCompute = true;
-    this.linkNote = linked.problems.length > 0 ? shorten(`The link's settings were partly ignored: ${linked.problems.join("; ")}.`, 200) : "";
+    this.linkNote = this.linkDescription(linked.applied, linked.problems);
     this.status.textContent = this.linkNote;
+    // A link is for showing: it opens on the result, unless it asks for the prompt.
+    if (!linked.keepPrompt) this.predict.skip("This link opens on the result; the question is left for discussion.");
     this.root.scrollIntoView({ block: "start" });
     this.runtime.start();
     if (this.runtime.state === "ready") this.submit();
+  }
+
+  /**
+   * "This link set Depth (layers): 10; Activation: tanh.", so a class sees what changed.
+   * @param {string[]} applied
+   * @param {string[]} problems
+   */
+  linkDescription(applied, problems) {
+    /** @type {Record<string, string>} */
+    const labels = {};
+    for (const spec of this.initial.schema || this.initial.controls || []) labels[spec.name] = spec.label || spec.name;
+    const set = applied.map((key) => `${labels[key] || key}: ${settingText(this.settings[key])}`);
+    const parts = [set.length > 0 ? `This link set ${set.join("; ")}.` : "This link opens the chart as the lesson sets it."];
+    if (problems.length > 0) parts.push(`It was partly ignored: ${problems.join("; ")}.`);
+    return shorten(parts.join(" "), 300);
   }
 
   /** @param {Event} event */
   onInput(event) {
     this.linkNote = ""; // the reader has moved on from the link's settings
     if (event.target instanceof Element) updateValueDisplay(event.target);
+    // A value out of range is named with its range; the chart keeps the last good
+    // value for that control, and every other control keeps working.
     const { settings, invalid } = readForm(this.form, this.settings);
-    if (invalid.length > 0) {
-      this.status.textContent = `Check the value of: ${invalid.join(", ")}.`;
-      return;
-    }
+    this.invalidNote = invalid.length > 0 ? invalidMessage(invalid, "The chart keeps the last value that worked.") : "";
+    this.status.textContent = this.invalidNote;
     if (JSON.stringify(settings) === JSON.stringify(this.settings)) return;
     this.settings = settings;
     this.submit();
@@ -123,8 +143,9 @@ export class ViewWidget {
 
   /** @param {Result} result */
   async showResult(result) {
-    this.status.textContent = this.linkNote;
+    this.status.textContent = [this.linkNote, this.invalidNote].filter(Boolean).join(" ");
     await this.display.show(result);
+    fillTemplates(this.root, this.settings);
     setState(this.root, "ready");
     bumpRenders(this.root);
   }

@@ -1,0 +1,294 @@
+"""Predict first, then the answer (issue 11), as a student, a teacher and a printer meet it.
+
+- No predict prompt in the book is answered on the page before the guess: the numbers
+  its readout shows after the guess appear nowhere in the text visible before it (the
+  lesson's discussion of the result waits in an ``{after-guess}`` block).
+- A share link shows: it opens on the chart, scrolled into view, and says what it set;
+  ``predict=ask`` keeps the prompt.
+- Quizzes teach without telling: a wrong answer shows the hint, not the explanation.
+- On paper the prompts print open and their answers are gathered at the end.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from live_page import action, initial_data, payload, wait_runtime, wait_state, widgets
+from site_server import SITE_DIR
+
+PREDICTING = '.lw-widget[data-lw-predict], .lw-widget:has(> fieldset.lw-predict)'
+SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+# "2.0 × 10⁻⁵", "6.1 × 10⁶", "2e-05", then plain numbers ("0.49", "27", "10.8")
+_POWER = re.compile(r"(\d+(?:\.\d+)?)\s*[×x]\s*10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
+_E_NOTATION = re.compile(r"(\d+(?:\.\d+)?)[eE]([-+]?\d+)")
+_PLAIN = re.compile(r"(?<![\d.,⁰¹²³⁴⁵⁶⁷⁸⁹])(\d+(?:\.\d+)?)(?![\d⁰¹²³⁴⁵⁶⁷⁸⁹])")
+
+
+def lesson_pages() -> list[str]:
+    pages = sorted(path.relative_to(SITE_DIR).as_posix()
+                   for path in (SITE_DIR / "lessons").glob("*.html"))
+    return pages or ["lessons-not-built"]
+
+
+def numbers(text: str) -> list[tuple[float, int, bool]]:
+    """Each number written in `text`: (value, significant digits, written as a whole
+    number). Powers of ten are read whole, so "10⁻⁵" never counts as a 10."""
+    found = []
+    for match in _POWER.finditer(text):
+        mantissa = match.group(1)
+        exponent = int(match.group(2).translate(SUPERSCRIPT))
+        found.append((float(mantissa) * 10.0 ** exponent, _significant(mantissa), False))
+    text = _POWER.sub(" ", text)
+    for match in _E_NOTATION.finditer(text):
+        mantissa = match.group(1)
+        found.append((float(mantissa) * 10.0 ** int(match.group(2)), _significant(mantissa),
+                      False))
+    text = _E_NOTATION.sub(" ", text)
+    for match in _PLAIN.finditer(text):
+        written = match.group(1)
+        found.append((float(written), _significant(written), "." not in written))
+    return found
+
+
+def _significant(written: str) -> int:
+    digits = written.replace(".", "").lstrip("0")
+    return max(1, len(digits))
+
+
+def _round(value: float, digits: int) -> float:
+    if value == 0:
+        return 0.0
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def telling(readout: str, settings: dict) -> list[tuple[float, int, bool]]:
+    """The numbers of a readout that answer the prompt: not the settings the prompt
+    already names (30 layers, 54 blocks, "layer 1"), not a 0 % or 100 % share."""
+    named = {float(v) for v in settings.values()
+             if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    return [n for n in numbers(readout)
+            if n[0] not in named and n[0] not in (0.0, 1.0, 100.0)]
+
+
+def gives_away(answer: tuple[float, int, bool], seen: tuple[float, int, bool]) -> bool:
+    """`seen` on the page states `answer`: the same value at the readout's precision
+    or finer. A small whole number in the readout ("3 times") is given away only by a
+    decimal that rounds to it ("2.95 times"), not by every "3" on the page."""
+    value, digits, whole = answer
+    seen_value, seen_digits, seen_whole = seen
+    if whole and value < 10 and seen_whole:
+        return False
+    if seen_digits < digits:
+        return False
+    return math.isclose(_round(seen_value, digits), value, rel_tol=1e-9, abs_tol=0.0)
+
+
+def visible_text(page: Page) -> str:
+    """What a reader can read: innerText leaves out hidden and folded parts."""
+    return page.evaluate("() => document.querySelector('article')?.innerText"
+                         " ?? document.body.innerText")
+
+
+@pytest.mark.parametrize("lesson", lesson_pages())
+def test_no_prompt_is_answered_on_the_page_before_the_guess(page: Page, site_server, lesson):
+    page.goto(site_server.url(lesson), wait_until="load")
+    prompts = page.locator(PREDICTING)
+    for index in range(prompts.count()):
+        widget = prompts.nth(index)
+        name = widget.get_attribute("id")
+        expect(widget).to_have_attribute("data-lw-predict", "pending")
+        for part in (".lw-readout", ".lw-chart", ".lw-table", ".lw-caption"):
+            for element in widget.locator(f":scope > {part}").all():
+                expect(element).to_be_hidden()
+        held_back = page.locator(f'.lw-after-guess[data-lw-after="{name}"]')
+        for block in held_back.all():
+            expect(block).to_be_hidden()
+        before = visible_text(page)
+
+        widget.locator('fieldset.lw-predict input[type="radio"]').first.check()
+        action(widget, "show-result").click()
+        expect(widget).to_have_attribute("data-lw-predict", "done")
+        expect(widget.locator(":scope > .lw-chart")).to_be_visible()
+        expect(widget.locator(".lw-predict-note")).to_contain_text("Your guess")
+        for block in held_back.all():
+            expect(block).to_be_visible()
+        readout = widget.locator(":scope > .lw-readout").inner_text()
+        assert readout.strip(), f"#{name}: no readout after the guess"
+        answers = telling(readout, initial_data(widget)["settings"])
+        assert answers, f"#{name}: the readout {readout!r} states no result to check"
+        seen = numbers(before)
+        told = [(answer, shown) for answer in answers for shown in seen
+                if gives_away(answer, shown)]
+        assert not told, (
+            f"{lesson} #{name}: before the guess the page already shows "
+            f"{told[0][1][0]:g}, the readout's {told[0][0][0]:g} ({readout!r}); move the "
+            "text that states it into an {after-guess} block")
+
+
+def test_the_race_is_hidden_until_the_guess_and_show_the_result_works(page: Page, site_server):
+    page.goto(site_server.url("lessons/04-degradation.html"), wait_until="load")
+    race = widgets(page, "race").first
+    expect(race).to_have_attribute("data-lw-predict", "pending")
+    expect(race.locator(":scope > .lw-chart")).to_be_hidden()
+    expect(race.locator(":scope > .lw-readout")).to_be_hidden()
+    expect(action(race, "start")).to_be_hidden()
+    show = action(race, "show-result")
+    show.click()  # no guess yet: asked for one, nothing revealed
+    expect(race.locator(".lw-predict-note")).to_contain_text("Choose one guess")
+    expect(race).to_have_attribute("data-lw-predict", "pending")
+    race.locator('fieldset.lw-predict input[type="radio"]').nth(1).check()
+    show.click()
+    expect(race).to_have_attribute("data-lw-predict", "done")
+    chart = race.locator(":scope > .lw-chart")
+    expect(chart).to_be_visible()
+    page.wait_for_function("el => Array.isArray(el.data) && el.data.length > 0",
+                           arg=chart.element_handle(), timeout=60_000)
+    expect(race.locator(".lw-predict-note")).to_contain_text("Your guess")
+    expect(action(race, "start")).to_be_visible()
+
+
+def test_changed_race_settings_say_restart_is_needed(page: Page, site_server):
+    page.goto(site_server.url("lessons/04-degradation.html"), wait_until="load")
+    race = widgets(page, "race").first
+    race.locator('fieldset.lw-predict input[type="radio"]').first.check()
+    action(race, "show-result").click()
+    wait_runtime(page)
+    wait_state(race, "ready")
+    select = race.locator("form.lw-controls select").first
+    options = select.locator("option").all()
+    current = select.input_value()
+    other = next(o.get_attribute("value") for o in options if o.get_attribute("value") != current)
+    select.select_option(other)
+    status = race.locator(".lw-status")
+    expect(status).to_contain_text("earlier settings")
+    expect(status).to_contain_text(action(race, "start").inner_text())
+    select.select_option(current)
+    expect(status).to_have_text("")
+
+
+# --- share links ----------------------------------------------------------------------
+
+LESSON_2 = "lessons/02-vanishing-gradients.html"
+PROMPT_WIDGET = "vanishing-sigmoid"
+
+
+def test_a_share_link_opens_on_the_chart_and_says_what_it_set(page: Page, site_server):
+    page.goto(site_server.url(LESSON_2) + f"#{PROMPT_WIDGET}?depth=10&activation=tanh")
+    widget = page.locator(f"#{PROMPT_WIDGET}")
+    expect(widget).to_have_attribute("data-lw-predict", "done")
+    chart = widget.locator(":scope > .lw-chart")
+    expect(chart).to_be_visible()
+    expect(chart).to_be_in_viewport()
+    wait_runtime(page)  # start-up progress has the status line until Python is ready
+    status = widget.locator(".lw-status")
+    expect(status).to_contain_text("This link set")
+    expect(status).to_contain_text("10")
+    expect(status).to_contain_text("tanh")
+    # the prompt's words follow the link's settings, not the lesson's 30 layers
+    legend = widget.locator("fieldset.lw-predict legend")
+    expect(legend).to_contain_text("10-layer tanh")
+    # and the chart is the linked one, once Python has computed it
+    page.wait_for_function(
+        """el => { const g = el.querySelector('.lw-chart');
+                   return g && g.data && g.data[0].x.length === 10; }""",
+        arg=widget.element_handle(), timeout=120_000)
+    expect(widget.locator(".lw-caption")).to_contain_text("10-layer tanh")
+
+
+def test_a_share_link_can_keep_the_prompt(page: Page, site_server):
+    page.goto(site_server.url(LESSON_2) + f"#{PROMPT_WIDGET}?depth=50&predict=ask")
+    widget = page.locator(f"#{PROMPT_WIDGET}")
+    expect(widget).to_have_attribute("data-lw-predict", "pending")
+    expect(widget.locator(":scope > .lw-chart")).to_be_hidden()
+    expect(widget.locator("fieldset.lw-predict legend")).to_contain_text("50-layer")
+    wait_runtime(page)
+    expect(widget.locator(".lw-status")).to_contain_text("Depth (layers): 50")
+
+
+# --- bad input ------------------------------------------------------------------------
+
+def test_an_out_of_range_value_names_the_range_and_other_controls_still_work(
+        page: Page, site_server):
+    page.goto(site_server.url("lessons/06-why-it-works.html"))
+    widget = page.locator("#paths-resnet")
+    widget.locator('fieldset.lw-predict input[type="radio"]').first.check()
+    action(widget, "show-result").click()
+    wait_runtime(page)
+    wait_state(widget, "ready")
+    form = widget.locator("form.lw-controls")
+    form.locator('[name="gradient"]').check()
+    strength = form.locator('[name="branch_scale"]')
+    spec = next(c for c in initial_data(widget)["controls"] if c["name"] == "branch_scale")
+    before = int(widget.get_attribute("data-lw-renders") or 0)
+    page.wait_for_function("([el, n]) => Number(el.dataset.lwRenders || 0) > n",
+                           arg=[widget.element_handle(), before - 1], timeout=120_000)
+    strength.fill(str(spec["max"] + 1))
+    strength.dispatch_event("change")
+    status = widget.locator(".lw-status")
+    expect(status).to_contain_text(f"from {spec['min']:g} to {spec['max']:g}")
+    chart = widget.locator(":scope > .lw-chart")
+    expect(chart).to_be_visible()
+    # the blocks slider still redraws, with the last good strength
+    rendered = int(widget.get_attribute("data-lw-renders") or 0)
+    blocks = form.locator('[name="blocks"]')
+    blocks.fill("20")
+    blocks.dispatch_event("input")
+    page.wait_for_function("([el, n]) => Number(el.dataset.lwRenders || 0) > n",
+                           arg=[widget.element_handle(), rendered], timeout=120_000)
+    expect(widget.locator(":scope > .lw-readout")).to_contain_text("20 blocks")
+    expect(status).to_contain_text(f"from {spec['min']:g} to {spec['max']:g}")
+
+
+# --- quizzes --------------------------------------------------------------------------
+
+def test_a_wrong_answer_gets_the_hint_and_the_explanation_waits(page: Page, site_server):
+    page.goto(site_server.url(LESSON_2))
+    quiz = widgets(page, "quiz").first
+    answers = payload(quiz)
+    index = next(i for i, a in enumerate(answers) if "answer" in a and a.get("hint"))
+    question, answer = quiz.locator(".lw-question").nth(index), answers[index]
+    radios = question.locator('input[type="radio"]')
+    radios.nth((answer["answer"] + 1) % radios.count()).check()
+    action(question, "check").click()
+    expect(question).to_have_attribute("data-lw-result", "incorrect")
+    feedback = question.locator(".lw-quiz-feedback")
+    expect(feedback).to_contain_text(answer["hint"].replace("`", ""))
+    assert answer["explain"] not in feedback.inner_text()
+    give_up = action(question, "show-answer")
+    expect(give_up).to_be_visible()
+    give_up.click()
+    right = radios.nth(answer["answer"]).evaluate("r => r.labels[0].textContent.trim()")
+    expect(feedback).to_contain_text(right)
+    expect(feedback).to_contain_text(answer["explain"].replace("`", "")[:40])
+
+
+# --- print ----------------------------------------------------------------------------
+
+def test_printed_prompts_are_open_and_their_answers_come_at_the_end(page: Page, site_server):
+    page.goto(site_server.url(LESSON_2), wait_until="load")
+    page.emulate_media(media="print")
+    widget = page.locator(f"#{PROMPT_WIDGET}")
+    expect(widget.locator("fieldset.lw-predict legend")).to_be_visible()
+    expect(widget.locator('fieldset.lw-predict input[type="radio"]').first).to_be_visible()
+    expect(action(widget, "show-result")).to_be_hidden()
+    in_place = page.locator(f'.lw-after-guess[data-lw-after="{PROMPT_WIDGET}"]')
+    expect(in_place).to_be_hidden()
+    answers = page.locator(".lw-print-answers")
+    expect(answers).to_be_visible()
+    first_words = in_place.evaluate("el => el.textContent.trim().slice(0, 40)")
+    expect(answers).to_contain_text(first_words)
+    # the answers come after everything else the lesson prints
+    last = page.evaluate("""() => { const a = document.querySelector('article');
+        return a.lastElementChild.classList.contains('lw-print-answers'); }""")
+    assert last, "the answers section is not at the end of the lesson"
+    # after the guess the discussion prints in place, and the end section is gone
+    page.emulate_media(media="screen")
+    widget.locator('fieldset.lw-predict input[type="radio"]').first.check()
+    action(widget, "show-result").click()
+    page.emulate_media(media="print")
+    expect(in_place).to_be_visible()
+    expect(answers).to_have_count(0)
