@@ -11,7 +11,8 @@ cross_runtime_cases.py), where perturbations grow exponentially with depth; thos
 to relative 1e-6 (measured 3e-8), still far below what a chart or a two-digit readout shows.
 Training is compared at 1e-9 too, except the chaotic deep plain run, whose differences grow
 10- to 50-fold per step: its first steps are compared, then only the lesson's conclusion
-(see CHAOTIC_TRAINING in cross_runtime_cases.py).
+(see CHAOTIC_TRAINING in cross_runtime_cases.py). The lesson's training race, whose
+recipe is not chaotic, is compared whole: every step of every network to 1e-6 (RACE_RTOL).
 """
 
 import json
@@ -61,7 +62,7 @@ def pyodide_cases(pyodide):
     return lambda part: json.loads(pyodide.run(f"as_json({part!r})"))
 
 
-@pytest.mark.parametrize("part", ["simulations", "views", "training"])
+@pytest.mark.parametrize("part", ["simulations", "views", "training", "race"])
 def test_cpython_and_pyodide_agree(part, pyodide_cases):
     cpython = json.loads(cross_runtime_cases.as_json(part))
     pyodide = pyodide_cases(part)
@@ -70,6 +71,8 @@ def test_cpython_and_pyodide_agree(part, pyodide_cases):
     assert cpython["value"], f"no {part} were computed"
     if part == "training":
         _assert_same_training(cpython["value"], pyodide["value"])
+    elif part == "race":
+        _assert_same_race(cpython["value"], pyodide["value"])
     elif part == "simulations":
         for index, config in enumerate(cross_runtime_cases.SIMULATIONS):
             rtol = RTOL_CHAOTIC if config in cross_runtime_cases.CHAOTIC else RTOL
@@ -98,6 +101,19 @@ def _assert_same_training(cpython, pyodide):
             plain_run = next(run for run in runs
                              if run["depth"] == left["depth"] and not run["residual"])
             assert plain_run["losses"][-1] > residual_run["losses"][-1], name
+
+
+def _assert_same_race(cpython, pyodide):
+    """The lesson's race: every network's full loss curve, every step, to RACE_RTOL."""
+    assert len(cpython) == len(pyodide) == len(cross_runtime_cases.RACE_SETTINGS)
+    for left, right in zip(cpython, pyodide):
+        assert left["settings"] == right["settings"]
+        steps = left["settings"]["steps"]
+        for index, (a, b) in enumerate(zip(left["losses"], right["losses"])):
+            assert len(a) == len(b) == steps, f"race {left['settings']}, network {index}"
+            worst = max(abs(x - y) / abs(x) for x, y in zip(a, b))
+            assert worst <= cross_runtime_cases.RACE_RTOL, (
+                f"race {left['settings']}, network {index}: relative difference {worst:.1e}")
 
 
 def test_the_chaotic_cases_are_among_the_simulations():
