@@ -158,15 +158,21 @@ def test_changed_race_settings_say_restart_is_needed(page: Page, site_server):
     action(race, "show-result").click()
     wait_runtime(page)
     wait_state(race, "ready")
-    select = race.locator("form.lw-controls select").first
-    options = select.locator("option").all()
-    current = select.input_value()
-    other = next(o.get_attribute("value") for o in options if o.get_attribute("value") != current)
-    select.select_option(other)
+    field = race.locator("form.lw-controls input[type=number], form.lw-controls input[type=range]").first
+    current = field.input_value()
+    low, high = field.get_attribute("min"), field.get_attribute("max")
+    other = str(int(float(low))) if float(current) != float(low) else str(int(float(high)))
+
+    def set_value(value: str) -> None:
+        field.fill(value)
+        field.dispatch_event("input")
+        field.dispatch_event("change")
+
+    set_value(other)
     status = race.locator(".lw-status")
     expect(status).to_contain_text("earlier settings")
     expect(status).to_contain_text(action(race, "start").inner_text())
-    select.select_option(current)
+    set_value(current)
     expect(status).to_have_text("")
 
 
@@ -292,3 +298,84 @@ def test_printed_prompts_are_open_and_their_answers_come_at_the_end(page: Page, 
     page.emulate_media(media="print")
     expect(in_place).to_be_visible()
     expect(answers).to_have_count(0)
+
+
+# Every chart on paper, read back from Chromium's PDF as pixels: each chart area is
+# printed on its own (everything else made invisible, the layout unchanged), the PDF is
+# rasterised with PDFium, and the inside of the inked region (a frame's border cut off)
+# must hold a drawing. An empty frame, the bug in the review, leaves it blank.
+CHART_WIDGETS = '.lw-widget[data-lw-kind="view"], .lw-widget[data-lw-kind="race"]'
+#: dark pixels inside the printed chart at 72 dpi: axes, ticks, labels and curves give
+#: thousands; an empty frame gives none
+MIN_CHART_INK = 400
+
+_ISOLATE = """([id, restore]) => {
+    const root = document.getElementById(id);
+    document.body.style.visibility = restore ? '' : 'hidden';
+    for (const area of root.querySelectorAll(':scope > .lw-chart, :scope > .lw-static-chart'))
+        area.style.visibility = restore ? '' : 'visible';
+}"""
+
+
+def _printed_ink(pdf: bytes) -> int:
+    import pypdfium2 as pdfium  # the project's test requirements (requirements.txt)
+    from PIL import ImageOps
+
+    document = pdfium.PdfDocument(pdf)
+    ink = 0
+    for index in range(len(document)):
+        image = document[index].render(scale=1).to_pil().convert("L")
+        dark = ImageOps.invert(image).point(lambda value: 255 if value > 55 else 0)
+        box = dark.getbbox()
+        if not box:
+            continue
+        left, top, right, bottom = box
+        if right - left <= 10 or bottom - top <= 10:
+            continue
+        inside = dark.crop((left + 4, top + 4, right - 4, bottom - 4))
+        ink += inside.histogram()[255]
+    document.close()
+    return ink
+
+
+def _assert_every_chart_prints(page: Page, lesson: str, when: str) -> None:
+    charts = page.locator(CHART_WIDGETS)
+    for index in range(charts.count()):
+        name = charts.nth(index).get_attribute("id")
+        page.evaluate(_ISOLATE, [name, False])
+        try:
+            ink = _printed_ink(page.pdf(format="A4"))
+        finally:
+            page.evaluate(_ISOLATE, [name, True])
+        assert ink >= MIN_CHART_INK, (
+            f"{lesson} #{name} ({when}): the printed chart area is empty ({ink} dark pixels)")
+
+
+def _chart_lessons() -> list[str]:
+    pages = [page for page in lesson_pages()
+             if page == "lessons-not-built"
+             or "lw-chart" in (SITE_DIR / page).read_text(encoding="utf-8")]
+    return pages
+
+
+@pytest.mark.parametrize("lesson", _chart_lessons())
+def test_every_chart_prints_when_the_lesson_is_printed_at_once(page: Page, site_server, lesson):
+    # as a teacher does it: open and print, no prompt answered, no chart scrolled to
+    page.goto(site_server.url(lesson), wait_until="load")
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
+    _assert_every_chart_prints(page, lesson, "printed at once")
+
+
+def test_every_chart_prints_as_the_reader_left_it(page: Page, site_server):
+    page.goto(site_server.url(LESSON_2), wait_until="load")
+    charts = page.locator(CHART_WIDGETS)
+    for index in range(charts.count()):
+        widget = charts.nth(index)
+        if widget.get_attribute("data-lw-predict") == "pending":
+            widget.locator('fieldset.lw-predict input[type="radio"]').first.check()
+            action(widget, "show-result").click()
+        widget.scroll_into_view_if_needed()
+        page.wait_for_function("el => !!el.querySelector('.main-svg')",
+                               arg=widget.locator(":scope > .lw-chart").element_handle(),
+                               timeout=60_000)
+    _assert_every_chart_prints(page, LESSON_2, "live charts drawn")
