@@ -34,23 +34,29 @@ def lesson_pages() -> list[str]:
     return pages or ["lessons-not-built"]
 
 
-def numbers(text: str) -> list[tuple[float, int, bool]]:
+Number = tuple[float, int, bool, bool]
+
+
+def numbers(text: str) -> list[Number]:
     """Each number written in `text`: (value, significant digits, written as a whole
-    number). Powers of ten are read whole, so "10⁻⁵" never counts as a 10."""
-    found = []
+    number, a percentage). Powers of ten are read whole, so "10⁻⁵" never counts as a
+    10; "50 %" is a share, not the 50 of "50 steps"."""
+    found: list[Number] = []
     for match in _POWER.finditer(text):
         mantissa = match.group(1)
         exponent = int(match.group(2).translate(SUPERSCRIPT))
-        found.append((float(mantissa) * 10.0 ** exponent, _significant(mantissa), False))
+        found.append((float(mantissa) * 10.0 ** exponent, _significant(mantissa), False,
+                      False))
     text = _POWER.sub(" ", text)
     for match in _E_NOTATION.finditer(text):
         mantissa = match.group(1)
         found.append((float(mantissa) * 10.0 ** int(match.group(2)), _significant(mantissa),
-                      False))
+                      False, False))
     text = _E_NOTATION.sub(" ", text)
     for match in _PLAIN.finditer(text):
         written = match.group(1)
-        found.append((float(written), _significant(written), "." not in written))
+        percent = text[match.end():match.end() + 2].lstrip().startswith("%")
+        found.append((float(written), _significant(written), "." not in written, percent))
     return found
 
 
@@ -65,7 +71,7 @@ def _round(value: float, digits: int) -> float:
     return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
-def telling(readout: str, settings: dict) -> list[tuple[float, int, bool]]:
+def telling(readout: str, settings: dict) -> list[Number]:
     """The numbers of a readout that answer the prompt: not the settings the prompt
     already names (30 layers, 54 blocks, "layer 1"), not a 0 % or 100 % share."""
     named = {float(v) for v in settings.values()
@@ -74,12 +80,15 @@ def telling(readout: str, settings: dict) -> list[tuple[float, int, bool]]:
             if n[0] not in named and n[0] not in (0.0, 1.0, 100.0)]
 
 
-def gives_away(answer: tuple[float, int, bool], seen: tuple[float, int, bool]) -> bool:
+def gives_away(answer: Number, seen: Number) -> bool:
     """`seen` on the page states `answer`: the same value at the readout's precision
     or finer. A small whole number in the readout ("3 times") is given away only by a
-    decimal that rounds to it ("2.95 times"), not by every "3" on the page."""
-    value, digits, whole = answer
-    seen_value, seen_digits, seen_whole = seen
+    decimal that rounds to it ("2.95 times"), not by every "3" on the page; a
+    percentage only by a percentage."""
+    value, digits, whole, percent = answer
+    seen_value, seen_digits, seen_whole, seen_percent = seen
+    if percent != seen_percent:
+        return False
     if whole and value < 10 and seen_whole:
         return False
     if seen_digits < digits:
