@@ -632,6 +632,12 @@ def _link_problem(href: str, page: Page, book: Book, labels: dict[str, Path],
             # A share link overrides the widget's own options, setting by setting.
             options = dict(widget.options)
             for setting, value in parse_qsl(query, keep_blank_values=True):
+                if setting == "predict":
+                    # a link opens past the prompt; predict=ask keeps it (share-link.mjs)
+                    if value != "ask":
+                        return (f"share link '{href}': predict={value} means nothing; "
+                                "predict=ask keeps the widget's predict question")
+                    continue
                 # Links use setting names (batch_norm), as the controls' name= does.
                 option = setting.replace("_", "-")
                 if "-" in setting or option in cls.common_options \

@@ -135,6 +135,8 @@ DEFECTS = [
     Defect("share-link-to-a-race", OTHER, "../lessons/good-lesson.html#sample-flow?depth=40",
            "../lessons/good-lesson.html#sample-race?steps=100", "sample-race",
            "a training race cannot be opened by a link"),
+    Defect("share-link-bad-predict", OTHER, "activation=tanh&predict=ask",
+           "activation=tanh&predict=yes", "predict=yes", "predict=ask keeps"),
     Defect("share-link-unknown-setting", OTHER, "activation=tanh", "colour=red", "colour=red",
            "'colour' is not a setting"),
 ]
