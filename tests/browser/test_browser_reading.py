@@ -140,6 +140,14 @@ def test_without_javascript_every_chart_is_a_picture_with_its_table(new_context,
             f"{widget_page} #{name}: the picture needs the chart's text alternative"
         expect(widget.locator(".lw-table table")).to_be_visible()
         _assert_drawn(image, f"{widget_page} #{name}")
+    # figures a code cell drew at build time (show(...)) are pictures too
+    for holder in page.locator(".lw-output > .lw-figure").all():
+        pictures = holder.locator("xpath=following-sibling::figure[@class='lw-static-chart']/img")
+        assert pictures.count() >= 1, f"{widget_page}: a cell's figure has no picture"
+        for image in pictures.all():
+            expect(image).to_be_visible()
+            assert image.get_attribute("alt"), f"{widget_page}: a cell picture has no alt text"
+            _assert_drawn(image, f"{widget_page}: a cell's figure")
 
 
 def _assert_drawn(area: Locator, what: str) -> None:

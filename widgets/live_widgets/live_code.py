@@ -15,6 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
 from .markup import element, json_script, start_tag
+from .static_figure import cell_figures_html
 from .view_widget import NON_HTML_BUILDERS, skip_node
 from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
 
@@ -123,7 +124,14 @@ def cell_html(node: live_code_cell) -> str:
 
 
 def visit_live_code_cell_html(self: HTML5Translator, node: live_code_cell) -> None:
-    self.body.append(cell_html(node))
+    html = cell_html(node)
+    figures = [] if node["hidden"] else node["outputs"]["figures"]
+    if figures:
+        # the build-time figures as pictures, for readers without JavaScript and for
+        # print while plotly has not drawn them (static_figure.py)
+        holder = '<div class="lw-figure"></div>'
+        html = html.replace(holder, holder + cell_figures_html(self, figures), 1)
+    self.body.append(html)
     raise nodes.SkipNode
 
 

@@ -188,6 +188,16 @@ def static_chart_html(translator: Any, figure: Mapping[str, Any], alt: str) -> s
             + "</figure>")
 
 
+def cell_figures_html(translator: Any, figures: list[Mapping[str, Any]]) -> str:
+    """One picture per figure a code cell drew with ``show()`` at build time; the text
+    alternative names the chart by its title."""
+    pictures = []
+    for number, figure in enumerate(figures, 1):
+        title = _title(figure.get("layout", {})) or f"figure {number} of this cell"
+        pictures.append(static_chart_html(translator, figure, f"Chart: {title}"))
+    return "".join(pictures)
+
+
 def _add_noscript_notice(app: Sphinx, pagename: str, templatename: str,
                          context: dict[str, Any], doctree: Any) -> None:
     """One notice per page with live parts, shown only when scripts do not run."""
