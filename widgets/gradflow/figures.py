@@ -70,6 +70,9 @@ def _layout(title, x_title, y_title, log_y, notes):
                    "yref": "container", "y": 0, "yanchor": "bottom"},
         "margin": {"l": 60, "r": 10, "t": 40, "b": 10},
         "hovermode": "closest",
+        # plotly hides the legend of a one-line chart, which then no longer says what it
+        # shows (tanh, ReLU...): the legend names every line, however many there are
+        "showlegend": True,
     }
     if notes:
         layout["annotations"] = [{
@@ -158,7 +161,34 @@ def gradient_figure(results, log_y: bool = True, theory: bool = True) -> dict:
     depth = max(r.config.depth for r in results)
     title = f"Gradient size at each layer ({depth} layers)"
     y_title = "Gradient size (top layer = 1)" + (", log scale" if log_y else "")
-    return {"data": data, "layout": _layout(title, "Layer (1 = nearest the input)", y_title, log_y, notes)}
+    layout = _layout(title, "Layer (1 = nearest the input)", y_title, log_y, notes)
+    if log_y and references:
+        limited = _log_range_limit(series + [v for _, _, v in references],
+                                   series + ([[floor]] if any_floored else []))
+        if limited is not None:
+            layout["yaxis"]["range"] = limited
+    return {"data": data, "layout": layout}
+
+
+#: how far below the lowest measured value a reference line may pull the log axis. At
+#: lesson 2's 30 sigmoid layers the (1/4)^(layers above) line ends 13 decades below the
+#: real curve, and the lesson compares the two, so it stays whole there; at 120 layers it
+#: reaches 10^-72 and squashed the real curve into a flat line at the top.
+REFERENCE_DECADES = 14
+
+
+def _log_range_limit(everything, measured):
+    """``[low, high]`` in decades when a reference would stretch the log axis more than
+    REFERENCE_DECADES below the measured curves (it then runs off the bottom of the
+    chart), else None (plotly fits the axis to every line)."""
+    drawn = [v for values in everything for v in _finite_positive(values)]
+    real = [v for values in measured for v in _finite_positive(values)]
+    if not drawn or not real:
+        return None
+    bottom = math.log10(min(real)) - REFERENCE_DECADES
+    if math.log10(min(drawn)) >= bottom:
+        return None
+    return [bottom, math.log10(max(drawn)) + 0.5]
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:

@@ -133,6 +133,9 @@ def _draw(ax: Any, data: list[Mapping[str, Any]], layout: Mapping[str, Any]) -> 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # layers, steps: no 2.5
     if isinstance(xaxis.get("range"), list) and len(xaxis["range"]) == 2:
         ax.set_xlim(*xaxis["range"])
+    if isinstance(yaxis.get("range"), list) and len(yaxis["range"]) == 2:
+        low, high = yaxis["range"]  # plotly gives a log axis's range in decades
+        ax.set_ylim(*((10.0 ** low, 10.0 ** high) if yaxis.get("type") == "log" else (low, high)))
     ax.set_xlabel(_title(xaxis))
     ax.set_ylabel(_title(yaxis))
     ax.set_title(_title(layout), fontsize=11, loc="left")
