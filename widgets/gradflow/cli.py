@@ -38,11 +38,13 @@ HELP = {  # one source for the option help of both configs
     "optimizer": "sgd (with momentum) or adam",
     "learning_rate": "step size of the optimiser",
     "momentum": "momentum of sgd",
+    "adam_eps": "epsilon of adam (larger damps the steps of tiny gradients)",
     "clip": "cap the gradient norm at this value (0 = no cap)",
     "warmup": "steps over which the learning rate rises from 0 (0 = none)",
     "steps": "training steps",
     "n_points": "points in the two-spirals training set",
     "noise": "standard deviation of the noise added to the spirals",
+    "turns": "how many turns each spiral makes",
 }
 CHOICES = {"activation": ACTIVATIONS, "init": INITS, "optimizer": OPTIMIZERS}
 
