@@ -388,3 +388,36 @@ def test_every_chart_prints_as_the_reader_left_it(page: Page, site_server):
                                arg=widget.locator(":scope > .lw-chart").element_handle(),
                                timeout=60_000)
     _assert_every_chart_prints(page, LESSON_2, "live charts drawn")
+
+
+# --- cells say what happened -----------------------------------------------------------
+
+_CLOCK = r"\d{1,2}:\d{2}:\d{2}"
+
+
+def test_a_cell_says_finished_nothing_printed_error_and_stopped_with_its_time(
+        page: Page, demo_url: str):
+    from live_page import run_cell, set_editor_code, top_level_cells
+
+    page.goto(demo_url)
+    wait_runtime(page)
+    cell = top_level_cells(page).first
+    wait_state(cell, "ready")
+    status = cell.locator(".lw-status")
+    run_cell(cell, "quiet = 1 + 1")
+    expect(status).to_have_text(
+        re.compile(rf"Finished in [\d.]+ s at {_CLOCK}; nothing printed\."))
+    run_cell(cell, "print('hello')")
+    expect(status).to_have_text(re.compile(rf"^Finished in [\d.]+ s at {_CLOCK}\.$"))
+    run_cell(cell, "1 / 0")
+    expect(status).to_contain_text("Stopped by an error (ZeroDivisionError)")
+    expect(status).to_have_text(re.compile(_CLOCK))
+    # Stop: the old output goes, and the status says when the run was stopped
+    run_cell(cell, "print('old output')")
+    set_editor_code(cell, "while True:\n    pass")
+    action(cell, "run").click()
+    wait_state(cell, "busy")
+    action(cell, "stop").click()
+    wait_runtime(page)
+    expect(status).to_have_text(re.compile(rf"^Stopped after [\d.]+ s at {_CLOCK}\."))
+    expect(cell.locator(".lw-output")).not_to_contain_text("old output")

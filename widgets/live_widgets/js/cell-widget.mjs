@@ -269,7 +269,10 @@ export class CellWidget {
     this.startedAt = 0;
     // The old output belongs to an earlier run: it goes, so nothing looks like this run's.
     this.output.classList.remove("lw-stale");
-    for (const pre of this.output.querySelectorAll(":scope > pre")) /** @type {HTMLElement} */ (pre).hidden = true;
+    for (const pre of /** @type {NodeListOf<HTMLElement>} */ (this.output.querySelectorAll(":scope > pre"))) {
+      pre.textContent = "";
+      pre.hidden = true;
+    }
     this.drawFigures([]);
     this.messageAfterRestart =
       `Stopped${after} at ${new Date().toLocaleTimeString([], { hour12: false })}. Python was restarted, so its namespace was reset: names defined by earlier cells are gone until those cells run again (Run does that for you).`;
