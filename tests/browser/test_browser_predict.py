@@ -25,6 +25,9 @@ SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 # "2.0 × 10⁻⁵", "6.1 × 10⁶", "2e-05", then plain numbers ("0.49", "27", "10.8")
 _POWER = re.compile(r"(\d+(?:\.\d+)?)\s*[×x]\s*10([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)")
 _E_NOTATION = re.compile(r"(\d+(?:\.\d+)?)[eE]([-+]?\d+)")
+# "6.9 thousand", "1.2 million": the readout's way of saying large multiples
+_WORDS = re.compile(r"(\d+(?:\.\d+)?)\s+(thousand|million|billion|trillion)\b")
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _PLAIN = re.compile(r"(?<![\d.,⁰¹²³⁴⁵⁶⁷⁸⁹])(\d+(?:\.\d+)?)(?![\d⁰¹²³⁴⁵⁶⁷⁸⁹])")
 
 
@@ -53,6 +56,11 @@ def numbers(text: str) -> list[Number]:
         found.append((float(mantissa) * 10.0 ** int(match.group(2)), _significant(mantissa),
                       False, False))
     text = _E_NOTATION.sub(" ", text)
+    for match in _WORDS.finditer(text):
+        mantissa = match.group(1)
+        found.append((float(mantissa) * _SCALES[match.group(2)], _significant(mantissa),
+                      False, False))
+    text = _WORDS.sub(" ", text)
     for match in _PLAIN.finditer(text):
         written = match.group(1)
         percent = text[match.end():match.end() + 2].lstrip().startswith("%")

@@ -49,7 +49,20 @@ def test_gradient_view_branch_settings_change_only_the_residual_stack():
     assert before["table"]["rows"][0][2] != after["table"]["rows"][0][2]
     residual = simulate(depth=20, activation="relu", init="he", branch_layers=2, residual=True,
                         branch_scale=0.2, preactivation=True)
-    assert after["readout"].endswith(f"; {format_number(residual.first_to_last_ratio)} (residual stack).")
+    assert after["readout"].endswith(f"; {views.spoken_ratio(residual.first_to_last_ratio)} (residual stack).")
+
+
+def test_large_ratios_read_as_people_say_them():
+    assert views.spoken_ratio(2.0e-5) == format_number(2.0e-5)
+    assert views.spoken_ratio(1.0) == "1"
+    assert views.spoken_ratio(2.95) == "3 times"
+    assert views.spoken_ratio(6903.0) == "6.9 thousand times"
+    assert views.spoken_ratio(999_700.0) == "1 million times"
+    assert views.spoken_ratio(6.1e6) == "6.1 million times"
+    assert views.spoken_ratio(2e18) == "2 × 10¹⁸ times"
+    out = views.VIEWS["gradient"].compute({"std": 5.0})
+    assert " times the gradient at layer 30" in out["readout"]
+    assert " of the gradient" not in out["readout"]
 
 
 def test_gradient_view_rejects_a_gain_outside_the_control():

@@ -118,13 +118,31 @@ def _warnings(result) -> list[str]:
     return [f"In the {_stack_name(result)}, {w}." for w in words]
 
 
+#: large ratios in words, as people say them ("6.9 thousand times", not "6903 of")
+_SCALE_WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
+
+
+def spoken_ratio(ratio: float) -> str:
+    """A gradient ratio as a share ("2 × 10⁻⁵", "0.49", "1") when it is at most 1, and
+    as a multiple when larger: "3 times", "6.9 thousand times", "2 × 10¹⁸ times"."""
+    if not (ratio > 1) or ratio == float("inf") or format_number(ratio) == "1":
+        return format_number(ratio)
+    rounded = float(f"{ratio:.1e}")  # the scale word after rounding: 999.7 thousand is 1 million
+    for scale, word in _SCALE_WORDS:
+        if scale <= rounded < scale * 1000:
+            return f"{format_number(rounded / scale)} {word} times"
+    return f"{format_number(ratio)} times"
+
+
 def gradient_readout(results) -> str:
     depth = results[0].config.depth
     first = results[0]
-    text = (f"Layer 1 receives {format_number(first.first_to_last_ratio)} of the gradient "
-            f"at layer {depth} ({_stack_name(first)})")
+    amount = spoken_ratio(first.first_to_last_ratio)
+    # "receives 2 × 10⁻⁵ of the gradient", "receives 3 times the gradient"
+    joined = f"{amount} the gradient" if amount.endswith(" times") else f"{amount} of the gradient"
+    text = f"Layer 1 receives {joined} at layer {depth} ({_stack_name(first)})"
     for r in results[1:]:
-        text += f"; {format_number(r.first_to_last_ratio)} ({_stack_name(r)})"
+        text += f"; {spoken_ratio(r.first_to_last_ratio)} ({_stack_name(r)})"
     return text + "."
 
 
