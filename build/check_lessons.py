@@ -332,7 +332,25 @@ def known_names(root: Path) -> KnownNames:
 @lru_cache(maxsize=4)
 def _known_names(config_text: str, root: str) -> KnownNames:
     # Starting Sphinx costs seconds, so the names are kept per configuration text (they
-    # depend on the configured extensions, not on the pages).
+    # depend on the configured extensions, not on the pages). It starts in a child process:
+    # setting up Jupyter Book's extensions changes Sphinx's and docutils' process-wide
+    # registries (a later Sphinx in the same process then asked for the myst-nb parser it
+    # had not loaded), and a checker must leave its caller's process as it found it.
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import check_lessons; "
+            "names = check_lessons._known_names_here(sys.argv[2], sys.argv[3]); "
+            "print(json.dumps([sorted(names.directives), sorted(names.roles)]))")
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).resolve().parent), config_text, root],
+        capture_output=True, text=True)
+    if completed.returncode != 0:
+        raise RuntimeError("check_lessons: could not start Sphinx with the book's "
+                           f"configuration:\n{completed.stderr.strip()}")
+    directive_names, role_names = json.loads(completed.stdout.strip().splitlines()[-1])
+    return KnownNames(frozenset(directive_names), frozenset(role_names))
+
+
+def _known_names_here(config_text: str, root: str) -> KnownNames:
+    """_known_names' work, in this process (the child that _known_names starts)."""
     from docutils.parsers.rst import directives, roles
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
