@@ -57,6 +57,12 @@ chromium:
 	    exit 1; \
 	fi
 
+# One BLAS thread for the tests: their matrices are small, and on a shared 2-core machine
+# OpenBLAS's threads spin against each other (measured: a 200-layer, width-128 stack took
+# 15 s with the default threads, 0.7 s with one). Results never hang on it: no test
+# compares last bits.
+test test-fast: export OPENBLAS_NUM_THREADS = 1
+
 # The JS checks come first: they take seconds and fail before the book build would.
 # pytest runs last, so its summary stays the last line printed.
 test: setup chromium typecheck test-js book
