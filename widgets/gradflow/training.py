@@ -112,7 +112,11 @@ class TrainConfig:
         return dataclasses.asdict(self)
 
     def label(self) -> str:
-        return f"{self.depth}-layer {'residual' if self.residual else 'plain'}"
+        """'20-layer plain' / '20-layer residual': weight layers between the input and
+        output layers, two per block for two-layer residual branches (He et al.'s count)."""
+        if self.residual:
+            return f"{self.depth * self.branch_layers}-layer residual"
+        return f"{self.depth}-layer plain"
 
 
 def softmax_cross_entropy(logits, y):
