@@ -20,6 +20,8 @@ RUN_TIMEOUT_SECONDS = 600
 PYTEST_IN_PYODIDE = ("pytest", "pluggy", "iniconfig", "packaging", "pygments")
 TEST_ENV_MOUNT = "/test-env"
 UNIT_TESTS_MOUNT = "/repo/tests/unit"
+# the examples shared by the Python and JS tests, where tests/unit/*.py look for them
+FIXTURES_MOUNT = "/repo/tests/fixtures"
 
 
 def stage_pure_python(distributions, target: Path) -> None:

@@ -15,8 +15,8 @@ import os
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-NEEDS = {"test_figures.py": "plotly", "test_views.py": "plotly", "test_properties.py": "hypothesis",
-         "test_lesson_claims.py": "hypothesis"}
+NEEDS = {"test_figures.py": "plotly", "test_views.py": "plotly", "test_figure_layout.py": "plotly",
+         "test_properties.py": "hypothesis", "test_lesson_claims.py": "hypothesis"}
 collect_ignore = [module for module, package in NEEDS.items()
                   if importlib.util.find_spec(package) is None]
 
