@@ -65,3 +65,11 @@ test("a link opens past the predict prompt unless it says predict=ask", () => {
   assert.equal(wrong?.keepPrompt, false);
   assert.deepEqual(wrong?.problems, ["predict=yes is not a valid value (only predict=ask)"]);
 });
+
+test("a value holding &, = or % comes back as it was made", () => {
+  const base = { label: "plain", depth: 30 };
+  const link = shareLink("w", { label: "a&b=c%25 d", depth: 40 }, base, "https://example.org/p.html");
+  const back = settingsFromLink("w", base, new URL(link).hash);
+  assert.deepEqual(back?.settings, { label: "a&b=c%25 d", depth: 40 });
+  assert.deepEqual(back?.problems, []);
+});

@@ -18,15 +18,23 @@ import { parseSetting } from "./settings.mjs";
  * @returns {{settings: Record<string, any>, problems: string[], applied: string[], keepPrompt: boolean} | null}
  */
 export function settingsFromLink(name, base, hash) {
-  let decoded;
+  // Split before decoding: the query's own escapes (a value holding "&", "=" or "%") are
+  // URLSearchParams' to undo, once. Only a link whose "?" itself was escaped (some apps
+  // re-encode links) is decoded whole first.
+  let raw = hash.slice(1);
+  let target;
   try {
-    decoded = decodeURIComponent(hash.slice(1));
+    if (!raw.includes("?")) raw = decodeURIComponent(raw);
+    const question = raw.indexOf("?");
+    if (question < 0) return null;
+    target = decodeURIComponent(raw.slice(0, question));
+    raw = raw.slice(question + 1);
+    decodeURIComponent(raw); // throws on escapes that are not UTF-8 (URLSearchParams would not)
   } catch {
     return null; // a mangled fragment is not a share link
   }
-  const question = decoded.indexOf("?");
-  if (question < 0 || decoded.slice(0, question) !== name) return null;
-  const params = new URLSearchParams(decoded.slice(question + 1));
+  if (target !== name) return null;
+  const params = new URLSearchParams(raw);
   const settings = { ...base };
   /** @type {string[]} */
   const problems = [];
