@@ -3,6 +3,7 @@
  * cell_runner.py. Each stage throws an Error whose message is the one line the reader
  * sees if it fails. */
 
+import { fetchDigits, installDigits } from "./digits.mjs";
 import { lastLine, oneLine } from "./errors.mjs";
 
 /** @import { Stage } from "../protocol.mjs" */
@@ -22,6 +23,8 @@ export async function startRuntime(progress) {
   // cell_runner.py is small: fetch it while Pyodide downloads and compiles.
   const cellRunnerSource = fetchCellRunner();
   cellRunnerSource.catch(() => {}); // reported by the simulator stage, not as unhandled
+  // The digits (117 kB) too; a failure only reaches the widgets that use them.
+  const digits = fetchDigits();
 
   if (typeof WebAssembly !== "object") {
     throw new Error("this browser cannot run WebAssembly, which live Python needs");
@@ -48,6 +51,7 @@ export async function startRuntime(progress) {
 
   progress("simulator", "Loading the simulator");
   const dispatch = await importCellRunner(pyodide, await cellRunnerSource);
+  installDigits(pyodide, await digits);
   return { pyodide, dispatch };
 }
 
