@@ -20,6 +20,7 @@ import npm_packages
 import numpy_wheel
 import third_party_notices
 from verified_files import AssetError
+from gradflow.digits import DIGITS_FILE_NAME, write_digits_file
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "_build" / "site-assets"
@@ -53,6 +54,8 @@ def assemble(root: Path, target: Path, cache_dir: Path) -> dict:
         npm_packages.bundle_live_widgets(root, assets, scratch)
         print("- theme icons (the subset the pages use)")
         icon_packages = npm_packages.bundle_icons(root, assets, scratch)
+        print("- the handwritten digits (read from scikit-learn, checked against gradflow's pin)")
+        write_digits_file(assets / "data" / DIGITS_FILE_NAME)
         print("- third-party notices")
         third_party_notices.write_notices(root, assets, numpy_path,
                                           {"the code editor": editor_packages,

@@ -8,7 +8,7 @@
  * What it does: keeps the big runtime files (Pyodide, numpy and gradflow wheels, plotly,
  * the editor bundle, KaTeX) in Cache Storage after the first visit, so a repeat visit
  * does not download ~15 MB again and a flaky school network still gets live Python.
- *   - runtime files (_static/pyodide|plotly|codemirror|katex/): cache first;
+ *   - runtime files (_static/pyodide|plotly|codemirror|katex|data/): cache first;
  *   - our own small files (live-widgets.*, cell_runner.py): network first, cache if offline;
  *   - everything else (the pages themselves): not touched, so text is always current.
  */
@@ -19,9 +19,10 @@ const CACHE_NAME = CACHE_PREFIX + CACHE_VERSION;
 
 /** _static/ of the site this worker serves (it sits at the site root). */
 const STATIC_URL = new URL("_static/", self.location.href).href;
-const RUNTIME_DIRS = ["pyodide/", "plotly/", "codemirror/", "katex/"];
-// Precached at install: what every page with live Python needs. KaTeX's many fonts are
-// cached as pages use them instead, and the ES-module build of Pyodide is never loaded.
+const RUNTIME_DIRS = ["pyodide/", "plotly/", "codemirror/", "katex/", "data/"];
+// Precached at install: what every page with live Python needs. KaTeX's many fonts and
+// the digits (data/, two lessons use them) are cached as pages use them instead, and the
+// ES-module build of Pyodide is never loaded.
 const PRECACHE_DIRS = ["pyodide/", "plotly/", "codemirror/"];
 const NEVER_PRECACHE = /\.mjs$/;
 const OWN_FILES = ["live-widgets.js", "live-widgets-worker.js", "live-widgets.css", "live-widgets/cell_runner.py"];
