@@ -19,6 +19,7 @@ from .controls import (checkbox_control, number_control, parse_setting, range_co
 from .figures import gradient_figure, loss_figure, path_figure
 from .paths import path_gradient_share, path_length_distribution
 from .stack import simulate
+from .streaming import StreamedTrainer
 from .training import TrainConfig, Trainer
 from .text import format_number, superscript
 
@@ -221,12 +222,24 @@ def compute_paths(settings: dict) -> dict:
     if settings["gradient"]:
         share = path_gradient_share(depth=n, branch_scale=settings["branch_scale"],
                                     seed=settings["seed"], **PATH_STACK)
-    most = max(range(n + 1), key=lambda k: distribution.fractions[k])
-    readout = (f"{n} blocks give 2{superscript(n)} "
-               f"paths; the most common length is {most} ({_percent(distribution.fractions[most])} of paths).")
-    summary = (f"Bar chart of the share of the 2^{n} paths through {n} residual blocks that pass "
+    # An odd number of blocks has two most common lengths, C(n, (n-1)/2) = C(n, (n+1)/2):
+    # compared on the exact integer counts, so the tie is found on any CPU.
+    top = max(distribution.counts)
+    most = [k for k, count in enumerate(distribution.counts) if count == top]
+    peak = _percent(distribution.fractions[most[0]])
+    if len(most) == 1:
+        readout_peak = f"the most common length is {most[0]} ({peak} of paths)"
+        summary_peak = f"peaking at {most[0]}"
+    else:
+        readout_peak = (f"lengths {most[0]} and {most[1]} tie as most common "
+                        f"({peak} of paths each)")
+        summary_peak = f"peaking at {most[0]} and {most[1]}, which tie"
+    blocks = "1 block gives" if n == 1 else f"{n} blocks give"  # not "1 blocks"
+    residual_blocks = "1 residual block" if n == 1 else f"{n} residual blocks"
+    readout = f"{blocks} 2{superscript(n)} paths; {readout_peak}."
+    summary = (f"Bar chart of the share of the 2^{n} paths through {residual_blocks} that pass "
                f"through each number of branches, from 0 to {n}: a binomial distribution "
-               f"peaking at {most}.")
+               f"{summary_peak}.")
     columns = ["Path length", "Number of paths", "Share of paths"]
     if share is not None:
         cumulative, median = 0.0, n
@@ -248,12 +261,23 @@ def compute_paths(settings: dict) -> dict:
         if share is not None:
             row.append(_percent(share.shares[k]))
         rows.append(row)
-    caption = f"Paths through {n} residual blocks, by length (number of branches passed)."
+    caption = f"Paths through {residual_blocks}, by length (number of branches passed)."
     return {"figure": path_figure(distribution, share), "readout": readout, "summary": summary,
             "table": {"caption": caption, "columns": columns, "rows": rows}}
 
 
 VIEWS["paths"] = View("paths", PATH_CONTROLS, PATH_DEFAULTS, compute_paths)
+
+
+# ---------------------------------------------------------------- shattered gradients
+
+# Gradient quality rather than size (Balduzzi et al. 2017): the stacks, the measure and
+# the depths and seeds where lesson 6's claim holds are in shattered.py.
+# `shattered` stays reachable as views.shattered for the lessons' {computed} numbers.
+from . import shattered  # noqa: E402
+from .shattered import SHATTER_CONTROLS, SHATTER_DEFAULTS, compute_shattered  # noqa: E402
+
+VIEWS["shattered"] = View("shattered", SHATTER_CONTROLS, SHATTER_DEFAULTS, compute_shattered)
 
 
 # ---------------------------------------------------------------- training race
@@ -303,7 +327,7 @@ def race_configs(settings: dict, recipe: dict | None = None) -> list[TrainConfig
                         branch_scale=branch_scale, **common)]
 
 
-class TrainingRace:
+class TrainingRace(StreamedTrainer):
     """Three networks trained side by side on the same data: a shallow plain one, a deep
     plain one and a deep residual one with as many weight layers (zero-initialised
     two-layer branches), all with RACE_RECIPE. advance(n) trains each for n more steps and
@@ -323,10 +347,16 @@ class TrainingRace:
                       "Other random data and starting weights (the shaded bands span seeds 0-9)."),
     ]
     defaults = {**RACE_CLAIM_DEPTHS, "steps": RACE_CLAIM_FROM_STEP, "seed": 0}
+    name = "race"
+    running_text = "Training the three stacks…"
+
+    @classmethod
+    def validate(cls, settings: dict | None) -> dict:
+        return _validate_race(dict(settings or {}))
 
     def __init__(self, settings: dict | None = None):
-        self.settings = s = _validate_race(settings or {})
-        self.trainers = [Trainer(config) for config in race_configs(s)]
+        super().__init__(settings)
+        self.trainers = [Trainer(config) for config in race_configs(self.settings)]
 
     @property
     def step(self) -> int:
@@ -418,15 +448,16 @@ def _longest_race(shallow_depth: int, deep_depth: int, seed: int) -> "TrainingRa
 
 
 def validate_settings(view_name: str, settings: dict) -> dict:
-    """Settings for a view ("gradient", "paths" or "race") with defaults filled in.
+    """Settings for a view ("gradient", "paths") or a streamed trainer (TRAINERS: "race",
+    ...) with defaults filled in.
 
     Raises ValueError naming the setting, the value and what is allowed, e.g.
     "depth must be from 1 to 200, got 0".
     """
-    if view_name == "race":
-        return _validate_race(settings)
+    if view_name in TRAINERS:
+        return TRAINERS[view_name].validate(settings)
     if view_name not in VIEWS:
-        raise ValueError(f"unknown view {view_name!r}; allowed: {', '.join(VIEWS)}, race")
+        raise ValueError(f"unknown view {view_name!r}; allowed: {', '.join([*VIEWS, *TRAINERS])}")
     return VIEWS[view_name].validate(settings)
 
 
@@ -439,3 +470,9 @@ def _validate_race(settings: dict) -> dict:
         raise ValueError(f"deep_depth must be even (the residual network has two-layer "
                          f"blocks), got {s['deep_depth']}")
     return s
+
+
+# ---------------------------------------------------------------- streamed trainers
+
+#: every widget that trains and streams its state (gradflow.streaming): name -> class
+TRAINERS: dict[str, type[StreamedTrainer]] = {"race": TrainingRace}
