@@ -16,6 +16,7 @@ from .citation_roles import setup_citation_roles
 from .computed import ComputedRole
 from .csp import setup_csp
 from .exercise import ExerciseDirective, setup_exercise
+from .gradient_correlation import GradientCorrelationDirective
 from .katex_setup import setup_katex
 from .lesson_progress import setup_lesson_progress
 from .math_check import setup_math_check
@@ -32,7 +33,8 @@ from .widget_base import WidgetDirective
 DIRECTIVES: dict[str, type[WidgetDirective]] = {
     d.directive_name: d
     for d in (LiveCodeDirective, GradientFlowDirective, PathLengthsDirective,
-              TrainingRaceDirective, ExerciseDirective, QuizDirective)
+              TrainingRaceDirective, GradientCorrelationDirective, ExerciseDirective,
+              QuizDirective)
 }
 ROLES = {"computed": ComputedRole}
 
