@@ -2,6 +2,7 @@
 /* Charts: plotly.js figures adapted to the theme's light or dark mode (and to paper when
  * printing), redrawn when the theme changes, and the tables beside them. */
 
+import { recolourTraceForDark } from "./chart-colours.mjs";
 import { el } from "./dom.mjs";
 import { formatTableValue } from "./format.mjs";
 import { loadPlotly } from "./schedule.mjs";
@@ -25,19 +26,6 @@ function isDarkTheme() {
 }
 
 /**
- * gradflow writes colours for a white page; in dark mode black and dark grey lines
- * would vanish, so they are swapped for light equivalents.
- * @param {unknown} colour
- */
-function colourForDark(colour) {
-  if (typeof colour !== "string") return colour;
-  const key = colour.toLowerCase();
-  if (key === "#000000" || key === "black") return "#e6e6e6";
-  if (key === "#666666") return "#b3b3b3";
-  return colour;
-}
-
-/**
  * A copy of the figure with the theme's text colour and transparent backgrounds, so it
  * sits on the page's own background in both light and dark mode.
  * @param {{data: any[], layout: any}} figure
@@ -49,10 +37,7 @@ function themedFigure(figure) {
   const data = deepCopy(figure.data || []);
   const layout = deepCopy(figure.layout || {});
   if (dark) {
-    for (const trace of data) {
-      if (trace.line) trace.line.color = colourForDark(trace.line.color);
-      if (trace.marker) trace.marker.color = colourForDark(trace.marker.color);
-    }
+    for (const trace of data) recolourTraceForDark(trace);
     for (const note of layout.annotations || []) {
       if (note.bgcolor) note.bgcolor = "rgba(20,20,20,0.85)";
     }
