@@ -47,10 +47,11 @@ def _add_static_paths(app: Sphinx) -> None:
 def page_has_widgets(doctree: nodes.document | None) -> bool:
     from .exercise import exercise_node
     from .live_code import live_code_cell
+    from .progress_page import progress_page_node
     from .quiz import quiz_node
     from .view_widget import view_widget
 
-    kinds = (view_widget, live_code_cell, exercise_node, quiz_node)
+    kinds = (view_widget, live_code_cell, exercise_node, quiz_node, progress_page_node)
     return doctree is not None and any(
         True for _ in doctree.findall(lambda n: isinstance(n, kinds))
     )

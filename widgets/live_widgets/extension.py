@@ -23,6 +23,7 @@ from .math_check import setup_math_check
 from .static_figure import setup_static_figure
 from .live_code import LiveCodeDirective, setup_live_code
 from .page_execution import setup_page_execution
+from .progress_page import ProgressPageDirective, setup_progress_page
 from .quiz import QuizDirective, setup_quiz
 from .root_redirect import setup_root_redirect
 from .service_worker import setup_service_worker
@@ -34,7 +35,7 @@ DIRECTIVES: dict[str, type[WidgetDirective]] = {
     d.directive_name: d
     for d in (LiveCodeDirective, GradientFlowDirective, PathLengthsDirective,
               TrainingRaceDirective, GradientCorrelationDirective, ExerciseDirective,
-              QuizDirective)
+              QuizDirective, ProgressPageDirective)
 }
 ROLES = {"computed": ComputedRole}
 
@@ -56,6 +57,7 @@ def setup_extension(app: Sphinx) -> None:
         app.add_role(name, role())
     setup_page_execution(app)
     setup_lesson_progress(app)
+    setup_progress_page(app)
     setup_citation_roles(app)
     setup_service_worker(app)
     setup_root_redirect(app)

@@ -57,7 +57,25 @@ def progress_html(app: Sphinx, docname: str, lessons: list[str]) -> str:
                          f'aria-label="{escape(label)}" title="{escape(label)}"></a></li>')
     return (f'<nav class="lesson-progress" aria-label="Progress through this level">'
             f'<p class="lesson-progress-label">Lesson {position} of {len(lessons)}</p>'
-            f'<ol class="lesson-progress-steps">{"".join(items)}</ol></nav>')
+            f'<ol class="lesson-progress-steps">{"".join(items)}</ol>'
+            f'{your_progress_html(app, docname)}</nav>')
+
+
+def your_progress_html(app: Sphinx, docname: str) -> str:
+    """"Your progress: ..." for this lesson, filled in by the page script from what the
+    student answered (js/progress-page.mjs), with a link to the progress page. It carries
+    the ids the lesson's widgets record under, so it counts only what the lesson has."""
+    from .markup import element, start_tag, to_json
+    from .progress_page import lesson_items, progress_page_docname
+
+    target = progress_page_docname(app.env)
+    link = (element("a", {"href": app.builder.get_relative_uri(docname, target)},
+                    "Progress page") if target else "")
+    return (start_tag("p", {"class": "lw-progress-line", "data-lw-page": docname,
+                            "data-lw-items": to_json(lesson_items(app.env, docname))})
+            + element("span", {"class": "lw-progress-text"},
+                      "Your progress in this lesson is kept in this browser.")
+            + (f" {link}" if link else "") + "</p>")
 
 
 def _insert_progress(app: Sphinx, doctree: nodes.document, docname: str) -> None:

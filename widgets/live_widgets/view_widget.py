@@ -15,7 +15,7 @@ from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
 from .build_results import RACE, validate, view_definition
-from .markup import element, fallback_table, json_script, start_tag
+from .markup import b64_json, element, fallback_table, json_script, start_tag
 from .setting_text import fill, fixed_numbers
 from .static_figure import static_chart_html
 from .view_options import control_list, option_name, setting_converters, setting_name
@@ -25,6 +25,19 @@ from .widget_base import WidgetDirective, WidgetError, convert_options, widget_s
 class view_widget(nodes.General, nodes.Element):
     """Attributes: ``kind`` (view|race), ``view``, ``initial`` (dict), ``controls``
     (visible control specs), ``settings``, ``predict``, ``predict_choices``, ``caption``."""
+
+
+def _choice_index(argument: str) -> int:
+    """``:predict-answer:``: which choice is right at the directive's own settings (the
+    progress page scores a guess made there; quiz answers count from 0 the same way)."""
+    try:
+        index = int(argument.strip())
+    except ValueError:
+        raise ValueError(f"give the index of the right choice (0 is the first), "
+                         f"not {argument.strip()!r}") from None
+    if index < 0:
+        raise ValueError(f"the index of the right choice cannot be negative, got {index}")
+    return index
 
 
 def _pipe_list(argument: str) -> list[str]:
@@ -45,6 +58,7 @@ class ViewDirective(WidgetDirective):
         "controls": directives.unchanged,
         "predict": directives.unchanged_required,
         "predict-choices": _pipe_list,
+        "predict-answer": _choice_index,
         "caption": directives.unchanged_required,
     }
 
@@ -77,6 +91,11 @@ class ViewDirective(WidgetDirective):
             raise WidgetError(str(error)) from None
         if ("predict" in values) != ("predict-choices" in values):
             raise WidgetError(":predict: and :predict-choices: must be given together")
+        answer = values.get("predict-answer")
+        if answer is not None and not answer < len(values.get("predict-choices", [])):
+            raise WidgetError(f":predict-answer: {answer} is not the index of one of the "
+                              f"{len(values.get('predict-choices', []))} :predict-choices: "
+                              "(0 is the first)")
         shown = values.get("controls", [c["name"] for c in definition.controls])
         visible = [c for c in definition.controls if c["name"] in shown]
         _check_setting_texts(values, visible, settings)
@@ -86,6 +105,7 @@ class ViewDirective(WidgetDirective):
             "schema": definition.controls,
             "predict": values.get("predict", ""),
             "predict_choices": values.get("predict-choices", []),
+            "predict_answer": answer,
             "caption": values.get("caption", ""),
         }
 
@@ -106,6 +126,7 @@ class ViewDirective(WidgetDirective):
         node["controls"] = controls
         node["predict"] = parsed["predict"]
         node["predict_choices"] = parsed["predict_choices"]
+        node["predict_answer"] = parsed["predict_answer"]
         node["caption"] = parsed["caption"]
         # "schema" is every setting's spec (types, ranges, choices), so the page parses a
         # share link to a hidden setting with gradflow's rules instead of guessing
@@ -180,7 +201,7 @@ def _control_html(widget_id: str, control: Mapping[str, Any], value: Any) -> str
 
 
 def _predict_html(widget_id: str, prompt: str, choices: list[str],
-                  settings: Mapping[str, Any]) -> str:
+                  settings: Mapping[str, Any], answer: int | None = None) -> str:
     radios = []
     for index, choice in enumerate(choices):
         text, template = _template_attrs(choice, settings)
@@ -193,7 +214,10 @@ def _predict_html(widget_id: str, prompt: str, choices: list[str],
     button = element("button", {"type": "button", "class": "lw-predict-show",
                                 "data-lw-action": "show-result"}, "Show the result")
     prompt_text, template = _template_attrs(prompt, settings)
-    return (start_tag("fieldset", {"class": "lw-predict"})
+    # the right choice, for scoring a guess on the progress page, is encoded like the
+    # quiz's answers: not readable beside the choices
+    payload = b64_json({"answer": answer}) if answer is not None else None
+    return (start_tag("fieldset", {"class": "lw-predict", "data-lw-payload": payload})
             + element("legend", template or None, prompt_text)
             + "".join(radios) + button + "</fieldset>")
 
@@ -215,7 +239,7 @@ def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
         parts.append("</form>")
     if node["predict"]:
         parts.append(_predict_html(widget_id, node["predict"], node["predict_choices"],
-                                   node["settings"]))
+                                   node["settings"], node.get("predict_answer")))
     parts += [
         element("p", {"class": "lw-status", "role": "status", "aria-live": "polite"}),
         element("p", {"class": "lw-readout", "aria-live": "polite"}, initial.get("readout", "")),
