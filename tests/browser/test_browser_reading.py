@@ -209,3 +209,29 @@ def _line_segments(pdf: bytes) -> int:
             continue  # not a Flate stream (an image, a font): no drawing operators
         count += len(re.findall(rb"-?[\d.]+ -?[\d.]+ l\b", content))
     return count
+
+
+def test_search_finds_lessons_with_clean_snippets_and_no_console_error(page: Page, site_server):
+    # The guard fails the test on any console error: the search page parses every result
+    # page for its snippet, and Chromium checked the parsed pages' inline handlers against
+    # the search page's policy (14 CSP errors before csp.py allowed every page's handlers).
+    page.goto(site_server.url("search.html"), wait_until="load")
+    box = page.locator("#search-results").locator(
+        "xpath=preceding-sibling::form[contains(@class, 'bd-search')]//input[@name='q']")
+    expect(box).to_be_visible()
+    box.fill("gradient")
+    box.press("Enter")
+    summary = page.locator("#search-results .search-summary")
+    expect(summary).to_contain_text("found", timeout=30_000)
+    results = page.locator("#search-results li")
+    assert results.count() >= 5, f"only {results.count()} results for 'gradient'"
+    assert page.locator("#search-results a", has_text="Vanishing gradients").count() >= 1
+    # snippets are fetched and filled in one by one: wait until every lesson's is there
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#search-results li')]"
+        ".filter(li => li.querySelector('a[href*=\"lessons/\"]'))"
+        ".every(li => li.querySelector('p.context'))", timeout=30_000)
+    snippets = page.locator("#search-results p.context").all_inner_texts()
+    assert snippets, "no result has a snippet"
+    for snippet in snippets:
+        assert "still to come" not in snippet, f"a snippet reads the progress strip: {snippet!r}"

@@ -94,10 +94,17 @@ def policy(script_hashes: list[str], handler_hashes: list[str] | None = None) ->
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
-def add_policy(html: str) -> str:
-    """The page with exactly one policy meta, placed before any script."""
+def add_policy(html: str, site_handlers: list[str] | None = None) -> str:
+    """The page with exactly one policy meta, placed before any script.
+
+    ``site_handlers``: the handler hashes of every page of the site. The search page
+    parses the other pages' HTML (Sphinx's ``DOMParser`` for result snippets), and
+    Chromium checks each parsed ``onclick`` against the *search page's* policy: a handler
+    only another page holds (``window.print()``) logged a CSP error per result."""
     html = _OUR_META.sub("", html)
-    content = policy(inline_script_hashes(html), event_handler_hashes(html))
+    handlers = event_handler_hashes(html)
+    handlers += [source for source in site_handlers or [] if source not in handlers]
+    content = policy(inline_script_hashes(html), handlers)
     meta = f'<meta http-equiv="Content-Security-Policy" content="{content}">\n'
     anchor = _CHARSET.search(html) or _HEAD.search(html)
     # a page without <head> (Jupyter Book's index.html redirect): a leading <meta> goes
@@ -130,10 +137,13 @@ def _apply(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     problems = []
-    for page in html_pages(outdir):
-        html = page.read_text("utf-8")
+    pages = {page: page.read_text("utf-8") for page in html_pages(outdir)}
+    site_handlers: list[str] = []
+    for html in pages.values():
+        site_handlers += [h for h in event_handler_hashes(html) if h not in site_handlers]
+    for page, html in pages.items():
         problems += [f"{page.relative_to(outdir)}: loads {url}" for url in external_loads(html)]
-        page.write_text(add_policy(html), "utf-8")
+        page.write_text(add_policy(html, site_handlers), "utf-8")
     if problems:
         fail_build(app, "pages must load nothing from another origin:\n" + "\n".join(problems))
 
