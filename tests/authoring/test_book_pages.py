@@ -103,7 +103,7 @@ def guide_option_tables() -> dict[str, set[str]]:
     return found
 
 
-COMMON_VIEW_OPTIONS = {"controls", "predict", "predict-choices", "caption"}
+COMMON_VIEW_OPTIONS = {"controls", "predict", "predict-choices", "predict-answer", "caption"}
 
 
 def test_the_guide_documents_every_option_of_every_directive(checker) -> None:
@@ -148,7 +148,7 @@ def test_the_landing_page_lists_every_lesson_in_order(checker) -> None:
 
 
 @pytest.mark.parametrize("page", ["index", "glossary", "references", "teachers",
-                                  "authoring", "licence"])
+                                  "authoring", "licence", "progress"])
 def test_each_book_page_passes_the_checker(checker, page: str) -> None:
     problems = checker.check_book(REPO, [BOOK / f"{page}.md"])
     assert [p.format(REPO) for p in problems] == []

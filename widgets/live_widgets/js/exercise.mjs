@@ -4,6 +4,7 @@
 
 import { actionButton, bumpRenders, decodePayload, el, lastLine, messageOf, setState, settle, statusLine } from "./dom.mjs";
 import { RuntimeRestarted } from "./errors.mjs";
+import { recordProgress } from "./progress-page.mjs";
 import { followRuntime } from "./status.mjs";
 
 /** @import { Runtime } from "./runtime.mjs" */
@@ -87,7 +88,10 @@ export class ExerciseWidget {
     this.status.textContent = report.passed
       ? "All checks passed. Well done!"
       : `${passedCount} of ${report.checks.length} checks passed. Read the feedback, change your code and check again.`;
-    if (report.passed) this.showSolution("after success");
+    if (report.passed) {
+      recordProgress({ kind: "exercise", id: this.root.id, passed: true });
+      this.showSolution("after success");
+    }
   }
 
   showHint() {

@@ -19,6 +19,7 @@ import { CONFIG } from "./config.mjs";
 import { messageOf, readInitial, setState, statusLine } from "./dom.mjs";
 import { ExerciseWidget } from "./exercise.mjs";
 import { Notebook } from "./notebook.mjs";
+import { setUpProgress } from "./progress-page.mjs";
 import { QuizWidget } from "./quiz.mjs";
 import { RaceWidget } from "./race-widget.mjs";
 import { Runtime } from "./runtime.mjs";
@@ -37,6 +38,7 @@ function reportBrokenWidget(root, error) {
 }
 
 function setUpPage() {
+  setUpProgress(); // the lesson's progress line and the progress page (which has no widgets)
   const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(".lw-widget[data-lw-kind]")]);
   if (roots.length === 0) return;
   document.documentElement.classList.add("lw-js");

@@ -4,7 +4,8 @@
  * (`<div class="lw-after-guess" data-lw-after="NAME">`, after_guess.py). Works with the
  * build-time result, so it needs no runtime. */
 
-import { actionButton, el } from "./dom.mjs";
+import { actionButton, decodePayload, el } from "./dom.mjs";
+import { recordProgress } from "./progress-page.mjs";
 
 /** The heading of the section that prints the after-guess texts at the end of the page. */
 const PRINT_HEADING = "For teachers: what the predict prompts show";
@@ -102,7 +103,30 @@ export class PredictPrompt {
     }
     const label = chosen.labels?.[0]?.textContent || chosen.value;
     note.textContent = `Your guess: ${label}. Compare it with the result below.`;
+    recordProgress({ kind: "predict", id: this.root.id, right: this.score(Number(chosen.value)) });
     this.finish(radios);
+  }
+
+  /**
+   * Whether the guess is right, for the progress page: only at the lesson's own settings,
+   * where the author named the right choice (`:predict-answer:`); null elsewhere, since
+   * the right choice can change with the settings.
+   * @param {number} choice
+   * @returns {boolean | null}
+   */
+  score(choice) {
+    const answer = decodePayload(this.fieldset?.dataset.lwPayload)?.answer;
+    if (typeof answer !== "number") return null;
+    // a share link to this widget may have set a setting the form does not show
+    if (window.location.hash.startsWith(`#${this.root.id}?`)) return null;
+    const form = this.root.querySelector(":scope > form.lw-controls");
+    const controls = /** @type {HTMLInputElement[]} */ ([...(form?.querySelectorAll("input, select") || [])]);
+    const changed = controls.some((control) =>
+      control instanceof HTMLSelectElement
+        ? [...control.options].some((option) => option.selected !== option.defaultSelected)
+        : control.type === "checkbox" ? control.checked !== control.defaultChecked : control.value !== control.defaultValue,
+    );
+    return changed ? null : choice === answer;
   }
 
   /**

@@ -2,6 +2,7 @@
 /* Quizzes: checked in the page, no runtime needed. */
 
 import { decodePayload, el, setState } from "./dom.mjs";
+import { recordProgress } from "./progress-page.mjs";
 
 /**
  * Read a number the way students type it: "9.09e-13", "9.09 × 10^-13", "0,5" is not
@@ -109,6 +110,8 @@ export class QuizWidget {
       correct = chosen === answer.answer;
     }
     question.dataset.lwResult = correct ? "correct" : "incorrect";
+    const quiz = question.closest(".lw-widget");
+    if (quiz?.id && !question.dataset.lwRevealed) recordProgress({ kind: "quiz", id: `${quiz.id}-q${question.dataset.lwQuestion}`, correct });
     feedback.textContent = feedbackText(correct, answer);
     giveUp.hidden = correct;
   }
