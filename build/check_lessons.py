@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "widgets") not in sys.path:
     sys.path.insert(0, str(ROOT / "widgets"))
 
-from live_widgets.build_results import RACE  # noqa: E402
+from live_widgets.build_results import is_trainer  # noqa: E402
 from live_widgets.extension import DIRECTIVES  # noqa: E402
 from live_widgets.page_execution import raises_problem, run_order  # noqa: E402
 from live_widgets.view_widget import ViewDirective  # noqa: E402
@@ -644,7 +644,7 @@ def _link_problem(href: str, page: Page, book: Book, labels: dict[str, Path],
             cls = DIRECTIVES.get(widget.name) if widget else None
             if cls is None or not issubclass(cls, ViewDirective):
                 return f"share link '{href}': no chart widget '{name}' on that page"
-            if cls.view == RACE:
+            if is_trainer(cls.view):
                 # live-widgets.js restores settings from links for views only (§5)
                 return f"share link '{href}': a training race cannot be opened by a link"
             # A share link overrides the widget's own options, setting by setting.

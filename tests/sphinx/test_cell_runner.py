@@ -127,3 +127,21 @@ def test_a_race_request_must_say_how_many_steps(kernel, chunk):
 def test_unknown_request_types_are_refused(kernel):
     with pytest.raises(ValueError, match="unknown request type 'teleport'"):
         kernel.dispatch({"id": 4, "type": "teleport"})
+
+
+def test_a_paused_stream_resumes_where_it_stopped(kernel):
+    # Pause: the worker stops asking for chunks but keeps the trainer; a later request of
+    # the same stream with "resume" continues it, one without starts afresh.
+    settings = {"steps": 50, "deep_depth": 4, "shallow_depth": 2}
+    base = {"type": "race", "trainer": "race", "stream": "w1", "settings": settings, "chunk": 10}
+    assert kernel.dispatch({**base, "id": 1})["step"] == 10
+    assert kernel.dispatch({**base, "id": 1})["step"] == 20
+    assert kernel.dispatch({**base, "id": 2, "resume": True})["step"] == 30
+    assert kernel.dispatch({**base, "id": 3})["step"] == 10  # a restart
+    assert kernel.dispatch({"type": "cancel", "id": 3, "stream": "w1"}) == {"cancelled": True}
+    assert kernel.dispatch({**base, "id": 4, "resume": True})["step"] == 10  # nothing to resume
+
+
+def test_streamed_trainers_are_named(kernel):
+    with pytest.raises(ValueError, match="unknown trainer 'nope'"):
+        kernel.dispatch({"id": 9, "type": "race", "trainer": "nope", "settings": {}, "chunk": 1})

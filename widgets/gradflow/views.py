@@ -19,6 +19,7 @@ from .controls import (checkbox_control, number_control, parse_setting, range_co
 from .figures import gradient_figure, loss_figure, path_figure
 from .paths import path_gradient_share, path_length_distribution
 from .stack import simulate
+from .streaming import StreamedTrainer
 from .training import TrainConfig, Trainer
 from .text import format_number, superscript
 
@@ -315,7 +316,7 @@ def race_configs(settings: dict, recipe: dict | None = None) -> list[TrainConfig
                         branch_scale=branch_scale, **common)]
 
 
-class TrainingRace:
+class TrainingRace(StreamedTrainer):
     """Three networks trained side by side on the same data: a shallow plain one, a deep
     plain one and a deep residual one with as many weight layers (zero-initialised
     two-layer branches), all with RACE_RECIPE. advance(n) trains each for n more steps and
@@ -335,10 +336,16 @@ class TrainingRace:
                       "Other random data and starting weights (the shaded bands span seeds 0-9)."),
     ]
     defaults = {**RACE_CLAIM_DEPTHS, "steps": RACE_CLAIM_FROM_STEP, "seed": 0}
+    name = "race"
+    running_text = "Training the three stacks…"
+
+    @classmethod
+    def validate(cls, settings: dict | None) -> dict:
+        return _validate_race(dict(settings or {}))
 
     def __init__(self, settings: dict | None = None):
-        self.settings = s = _validate_race(settings or {})
-        self.trainers = [Trainer(config) for config in race_configs(s)]
+        super().__init__(settings)
+        self.trainers = [Trainer(config) for config in race_configs(self.settings)]
 
     @property
     def step(self) -> int:
@@ -430,15 +437,16 @@ def _longest_race(shallow_depth: int, deep_depth: int, seed: int) -> "TrainingRa
 
 
 def validate_settings(view_name: str, settings: dict) -> dict:
-    """Settings for a view ("gradient", "paths" or "race") with defaults filled in.
+    """Settings for a view ("gradient", "paths") or a streamed trainer (TRAINERS: "race",
+    ...) with defaults filled in.
 
     Raises ValueError naming the setting, the value and what is allowed, e.g.
     "depth must be from 1 to 200, got 0".
     """
-    if view_name == "race":
-        return _validate_race(settings)
+    if view_name in TRAINERS:
+        return TRAINERS[view_name].validate(settings)
     if view_name not in VIEWS:
-        raise ValueError(f"unknown view {view_name!r}; allowed: {', '.join(VIEWS)}, race")
+        raise ValueError(f"unknown view {view_name!r}; allowed: {', '.join([*VIEWS, *TRAINERS])}")
     return VIEWS[view_name].validate(settings)
 
 
@@ -451,3 +459,9 @@ def _validate_race(settings: dict) -> dict:
         raise ValueError(f"deep_depth must be even (the residual network has two-layer "
                          f"blocks), got {s['deep_depth']}")
     return s
+
+
+# ---------------------------------------------------------------- streamed trainers
+
+#: every widget that trains and streams its state (gradflow.streaming): name -> class
+TRAINERS: dict[str, type[StreamedTrainer]] = {"race": TrainingRace}

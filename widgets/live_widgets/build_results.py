@@ -33,12 +33,20 @@ def gradflow_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def is_trainer(view: str) -> bool:
+    """Whether ``view`` names a streamed trainer (gradflow.views.TRAINERS: the race, ...)
+    rather than a view computed in one go."""
+    from gradflow import views
+
+    return view in views.TRAINERS
+
+
 def view_definition(view: str) -> Any:
     """The gradflow object that lists ``controls`` and ``defaults`` for ``view``."""
     from gradflow import views
 
-    if view == RACE:
-        return views.TrainingRace
+    if view in views.TRAINERS:
+        return views.TRAINERS[view]
     return views.VIEWS[view]
 
 
@@ -102,21 +110,18 @@ class ResultCache:
 def compute_view(view: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     """What a chart widget shows first, computed as the build computes it (also run by
     the lesson checker, so a view gradflow cannot compute is reported before a build)."""
-    if view == RACE:
-        return run_race(settings)
     from gradflow import views
+
+    if view in views.TRAINERS:
+        return run_trainer(view, settings)
     return views.VIEWS[view].compute(dict(settings))
 
 
-def run_race(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """Train the race to the end, as the reader sees it before pressing Start."""
+def run_trainer(view: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Train a streamed trainer to the end, as the reader sees it before pressing Start."""
     from gradflow import views
 
-    race = views.TrainingRace(dict(settings))
-    result = race.advance(int(settings.get("steps", 0)) or 1)
-    while not result["done"]:
-        result = race.advance(int(settings.get("steps", 0)) or 1)
-    return result
+    return views.TRAINERS[view](dict(settings)).run_to_end()
 
 
 def evaluate_expression(expression: str) -> Any:

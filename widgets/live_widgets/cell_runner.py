@@ -164,34 +164,52 @@ class Kernel:
         return plain_data(views.VIEWS[name].compute(settings))
 
     def race(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Advance race ``id`` by one chunk (creating it on the first call).
+        """Advance a streamed trainer by one chunk (creating it on the first call).
 
-        The worker calls this repeatedly with the same id, posting each result as
-        progress, until ``"done"``; between calls it can take a ``cancel``.
+        ``trainer`` names it in gradflow.views.TRAINERS (default ``"race"``, the training
+        race). The worker calls this repeatedly with the same ``stream`` key (default: the
+        request's ``id``), posting each result as progress, until ``"done"``; between calls
+        it can take a ``cancel``. A request with ``"resume": true`` continues the paused
+        trainer of its stream; any other request starts afresh (one trainer per stream).
         """
         from gradflow import views
 
-        race_id = request.get("id")
+        key = request.get("stream", request.get("id"))
         chunk = request.get("chunk")
         if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
             # the worker sizes chunks by their measured time (js/worker/race.mjs)
             raise ValueError(f'request "race" needs "chunk", a whole number of steps >= 1, '
                              f"got {chunk!r}")
-        race = self._races.get(race_id)
-        if race is None:
-            race = self._races[race_id] = views.TrainingRace(request.get("settings") or {})
-        result = plain_data(race.advance(chunk))
+        name = request.get("trainer", "race")
+        if name not in views.TRAINERS:
+            raise ValueError(f"unknown trainer {name!r}; expected one of {sorted(views.TRAINERS)}")
+        run_id = request.get("id")
+        held = self._races.get(key)  # (id of the request that runs it, trainer)
+        if held is not None and (held[0] == run_id or (
+                request.get("resume") and isinstance(held[1], views.TRAINERS[name]))):
+            trainer = held[1]  # the next chunk of this run, or a paused run resumed
+        else:
+            trainer = views.TRAINERS[name](request.get("settings") or {})
+        self._races[key] = (run_id, trainer)
+        result = plain_data(trainer.advance(chunk))
         if result.get("done"):
-            self._races.pop(race_id, None)
+            self._races.pop(key, None)
         return result
 
     def cancel(self, request: dict[str, Any]) -> dict[str, Any]:
-        return {"cancelled": self._races.pop(request.get("id"), None) is not None}
+        return {"cancelled": self._races.pop(request.get("stream", request.get("id")), None) is not None}
+
+    def reset(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A fresh namespace and no trainers: the page swapped in another lesson, whose
+        cells must not see the previous lesson's variables (js/navigation.mjs)."""
+        forgotten = len(self.namespace)
+        self.__init__()
+        return {"forgotten": forgotten}
 
     def dispatch(self, request: dict[str, Any]) -> dict[str, Any]:
         """The result value for one request (ARCHITECTURE §6); errors are raised."""
         handlers = {"run": self.run, "check": self.check, "view": self.view,
-                    "race": self.race, "cancel": self.cancel}
+                    "race": self.race, "cancel": self.cancel, "reset": self.reset}
         kind = request.get("type") if isinstance(request, dict) else None
         if kind not in handlers:
             raise ValueError(f"unknown request type {kind!r}; expected one of {sorted(handlers)}")

@@ -14,7 +14,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.writers.html5 import HTML5Translator
 
-from .build_results import RACE, validate, view_definition
+from .build_results import RACE, is_trainer, validate, view_definition
 from .markup import b64_json, element, fallback_table, json_script, start_tag
 from .setting_text import fill, fixed_numbers
 from .static_figure import static_chart_html
@@ -120,7 +120,8 @@ class ViewDirective(WidgetDirective):
         node = view_widget()
         self.set_source_info(node)
         self.register_name(node, self.widget_name())
-        node["kind"] = "race" if self.view == RACE else "view"
+        # every streamed trainer (the race, Nielsen's speeds, ...) uses the race widget
+        node["kind"] = "race" if is_trainer(self.view) else "view"
         node["view"] = self.view
         node["settings"] = settings
         node["controls"] = controls
@@ -291,7 +292,20 @@ class PathLengthsDirective(ViewDirective):
     view = "paths"
 
 
-class TrainingRaceDirective(ViewDirective):
+class TrainerDirective(ViewDirective):
+    """Base for a widget that streams a gradflow trainer (``gradflow.views.TRAINERS``):
+    set ``directive_name`` and ``view`` (the trainer's name). The page embeds the trainer
+    trained to the end; in the browser it trains again with progress, Pause/Resume and
+    Cancel (js/race-widget.mjs)."""
+
+    def build(self) -> list[nodes.Node]:
+        built = super().build()
+        # what the status line says while it trains ("Training the three stacks…")
+        built[0]["initial"]["running_text"] = view_definition(self.view).running_text
+        return built
+
+
+class TrainingRaceDirective(TrainerDirective):
     """``{training-race}``: gradflow's ``TrainingRace``, streamed in the browser."""
     directive_name = "training-race"
     view = RACE
