@@ -465,3 +465,8 @@ def _validate_race(settings: dict) -> dict:
 
 #: every widget that trains and streams its state (gradflow.streaming): name -> class
 TRAINERS: dict[str, type[StreamedTrainer]] = {"race": TrainingRace}
+
+# lesson 1's network on the handwritten digits: what the layers learn (digit_features.py)
+from .digit_features import DigitFeatures  # noqa: E402
+
+TRAINERS[DigitFeatures.name] = DigitFeatures
