@@ -8,7 +8,10 @@
  *     {id, type: "view",  view, settings}   compute a gradient-flow view
  *     {id, type: "run",   code, cellId}     run a live code cell in the page namespace
  *     {id, type: "check", code, checks}     run an exercise's checks against the reader's code
- *     {id, type: "race",  settings}         train the race's stacks, streaming progress
+ *     {id, type: "race",  settings, trainer?, stream?, resume?}
+ *                                           train gradflow.views.TRAINERS[trainer] (default
+ *                                           "race"), streaming progress; resume: continue
+ *                                           the stream's paused run
  *     {type: "cancel", id}                  stop race `id` between two chunks
  *
  *   worker -> page
@@ -25,7 +28,7 @@
 /** @typedef {{id: number, type: "view", view: string, settings: Record<string, unknown>}} ViewRequest */
 /** @typedef {{id: number, type: "run", code: string, cellId: string}} RunRequest */
 /** @typedef {{id: number, type: "check", code: string, checks: object[]}} CheckRequest */
-/** @typedef {{id: number, type: "race", settings: Record<string, unknown>}} RaceRequest */
+/** @typedef {{id: number, type: "race", settings: Record<string, unknown>, trainer?: string, stream?: string, resume?: boolean}} RaceRequest */
 /** @typedef {{type: "cancel", id: number}} CancelRequest */
 /**
  * Named WorkerRequest, not Request: a typedef called Request would shadow the DOM's and

@@ -1,6 +1,7 @@
 // @ts-check
-/* The training race: trains three stacks in the worker, streaming the race state between
- * chunks of steps; Cancel stops it between two chunks. */
+/* A streamed trainer (gradflow.views.TRAINERS: the training race, Nielsen's layer speeds,
+ * ...): trains in the worker, streaming its state between chunks of steps. Pause stops it
+ * between two chunks and keeps it in the worker, Resume continues it; Cancel ends it. */
 
 import { actionButton, bumpRenders, el, messageOf, readInitial, setState, settle, statusLine } from "./dom.mjs";
 import { PythonFailure, RuntimeRestarted } from "./errors.mjs";
@@ -11,6 +12,9 @@ import { enableForm, invalidMessage, readForm, updateValueDisplay } from "./sett
 import { followRuntime } from "./status.mjs";
 
 /** @import { Runtime } from "./runtime.mjs" */
+
+/** Fallback stream keys for widgets without an id (every built widget has one). */
+let anonymousStreams = 0;
 
 export class RaceWidget {
   /**
@@ -32,6 +36,13 @@ export class RaceWidget {
     this.drawingProgress = false;
     /** @type {any} */
     this.lastState = null;
+    /** Which gradflow trainer this widget streams (its view name), and its key in the worker. */
+    this.trainer = String(this.initial.view || "race");
+    this.stream = root.id || `lw-stream-${++anonymousStreams}`;
+    /** Pause pressed: the next "cancelled" ends in a pause, not a stop. */
+    this.pausing = false;
+    /** A paused run waits in the worker for Resume. */
+    this.paused = false;
 
     this.form?.addEventListener("submit", (event) => event.preventDefault());
     /** The settings of the race on show (the build's, then the last one started). */
@@ -44,10 +55,12 @@ export class RaceWidget {
     this.form?.addEventListener("change", () => this.hintRestart());
     const actions = el("div", { class: "lw-actions" });
     this.startButton = actionButton("start", "Start training", () => this.start());
+    this.pauseButton = actionButton("pause", "Pause", () => this.togglePause());
     this.cancelButton = actionButton("cancel", "Cancel", () => this.cancel());
     this.startButton.disabled = true;
+    this.pauseButton.disabled = true;
     this.cancelButton.disabled = true;
-    actions.append(this.startButton, this.cancelButton);
+    actions.append(this.startButton, this.pauseButton, this.cancelButton);
     (this.form || this.status).after(actions);
     // Visual progress of a run; screen readers hear start and finish on the status line.
     this.bar = /** @type {HTMLProgressElement} */ (el("progress", { class: "lw-progress lw-race-progress", "aria-hidden": "true", hidden: true }));
@@ -59,7 +72,7 @@ export class RaceWidget {
     this.display.chartDeferred = this.predict.pending;
     if (!this.predict.pending) this.display.drawWhenNear(this.initial.figure);
     runtime.subscribe((event) => {
-      if (event.type === "restarted" && this.running) this.stopped("Python was restarted, so training stopped.");
+      if (event.type === "restarted" && (this.running || this.paused)) this.stopped("Python was restarted, so training stopped.");
       followRuntime(root, event, {
         onReady: () => {
           enableForm(this.form, true);
@@ -109,6 +122,7 @@ export class RaceWidget {
 
   async start() {
     if (this.running) {
+      this.pausing = false;
       this.runtime.cancel(this.running.id);
       await this.running.result.catch(() => {});
     }
@@ -118,17 +132,41 @@ export class RaceWidget {
       this.status.textContent = invalidMessage(invalid, "The race did not start.");
       return;
     }
-    setState(this.root, "busy");
     this.shownSettings = settings;
     this.root.dataset.lwStale = "false";
     this.startButton.textContent = "Restart training";
-    this.cancelButton.disabled = false;
-    this.status.textContent = "Training the three stacks…";
     this.bar.value = 0;
+    await this.train(false);
+  }
+
+  /** Pause a running trainer (it waits in the worker), or resume a paused one. */
+  togglePause() {
+    if (this.running) {
+      this.pausing = true;
+      this.runtime.cancel(this.running.id);
+    } else if (this.paused) {
+      this.train(true);
+    }
+  }
+
+  /**
+   * Stream the trainer until it is done, paused or cancelled.
+   * @param {boolean} resume continue the paused run (its settings are the worker's)
+   */
+  async train(resume) {
+    setState(this.root, "busy");
+    this.paused = false;
+    this.pausing = false;
+    this.root.dataset.lwPaused = "false";
+    this.pauseButton.textContent = "Pause";
+    this.pauseButton.disabled = false;
+    this.cancelButton.disabled = false;
+    this.status.textContent = String(this.initial.running_text || "Training…");
     this.bar.hidden = false;
     // The readout changes with every chunk: silence it while streaming, announce the end.
     this.display.readout?.setAttribute("aria-live", "off");
-    const request = this.runtime.send({ type: "race", settings }, (state) => this.progress(state));
+    const message = { type: /** @type {const} */ ("race"), trainer: this.trainer, stream: this.stream, settings: this.shownSettings, resume };
+    const request = this.runtime.send(message, (state) => this.progress(state));
     this.running = request;
     try {
       const final = await request.result;
@@ -136,7 +174,14 @@ export class RaceWidget {
       await this.finish(final, `Finished: ${final.step} of ${final.steps} steps.`);
     } catch (error) {
       if (this.running !== request) return;
-      if (error instanceof PythonFailure && error.name === CANCELLED) {
+      if (error instanceof PythonFailure && error.name === CANCELLED && this.pausing) {
+        this.stopped(`Paused at step ${this.root.dataset.lwStep} of ${this.root.dataset.lwSteps}: press Resume to go on.`);
+        this.paused = true;
+        this.root.dataset.lwPaused = "true";
+        this.pauseButton.textContent = "Resume";
+        this.pauseButton.disabled = false;
+        this.cancelButton.disabled = false;
+      } else if (error instanceof PythonFailure && error.name === CANCELLED) {
         this.stopped(`Cancelled at step ${this.root.dataset.lwStep} of ${this.root.dataset.lwSteps}.`);
       } else if (error instanceof RuntimeRestarted) {
         this.stopped("Python was restarted, so training stopped.");
@@ -183,6 +228,7 @@ export class RaceWidget {
     this.display.readout?.setAttribute("aria-live", "polite");
     await this.display.show(state);
     this.cancelButton.disabled = true;
+    this.pauseButton.disabled = true;
     this.bar.hidden = true;
     settle(this.root, this.runtime.state);
     this.status.textContent = message;
@@ -192,15 +238,22 @@ export class RaceWidget {
   /** @param {string} message */
   stopped(message) {
     this.running = null;
+    this.paused = false;
+    this.pausing = false;
+    this.root.dataset.lwPaused = "false";
     this.display.readout?.setAttribute("aria-live", "polite");
     if (this.lastState) this.display.show(this.lastState, { table: true, readout: true });
     this.cancelButton.disabled = true;
+    this.pauseButton.textContent = "Pause";
+    this.pauseButton.disabled = true;
     this.bar.hidden = true;
     settle(this.root, this.runtime.state);
     this.status.textContent = message;
   }
 
   cancel() {
+    this.pausing = false;
     if (this.running) this.runtime.cancel(this.running.id);
+    else if (this.paused) this.stopped(`Cancelled at step ${this.root.dataset.lwStep} of ${this.root.dataset.lwSteps}.`);
   }
 }

@@ -1,7 +1,9 @@
 // @ts-check
-/* The training race runs as one dispatch call per chunk of training steps
- * ({type: "race", id, settings, chunk}); between chunks the worker returns to its event
- * loop, so a "cancel" message (or another widget's request) is seen and honoured. */
+/* A streamed trainer (the training race, ...) runs as one dispatch call per chunk of
+ * training steps ({type: "race", id, trainer, stream, settings, resume, chunk}); between
+ * chunks the worker returns to its event loop, so a "cancel" message (or another widget's
+ * request) is seen and honoured. A cancelled run with a stream key stays in cell_runner,
+ * so the widget can resume it (Pause); the stream's next run replaces it. */
 
 import { CANCELLED, workerMessage } from "../protocol.mjs";
 import { callDispatch } from "./dispatch.mjs";
@@ -31,12 +33,13 @@ export async function runRace(runtime, request, post) {
   try {
     for (;;) {
       if (cancelledRaces.has(id)) {
-        callDispatch(runtime, { type: "cancel", id }); // frees the race in cell_runner
+        // Without a stream key nothing can resume it: free it in cell_runner.
+        if (request.stream === undefined) callDispatch(runtime, { type: "cancel", id });
         post(workerMessage.error(id, { name: CANCELLED, message: "Training was cancelled.", traceback: "" }));
         return;
       }
       const started = performance.now();
-      const state = callDispatch(runtime, { type: "race", id, settings, chunk });
+      const state = callDispatch(runtime, { ...request, settings, chunk });
       chunk = nextChunkSize(chunk, performance.now() - started);
       if (state.done) {
         post(workerMessage.result(id, state));
