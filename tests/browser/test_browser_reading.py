@@ -235,3 +235,44 @@ def test_search_finds_lessons_with_clean_snippets_and_no_console_error(page: Pag
     assert snippets, "no result has a snippet"
     for snippet in snippets:
         assert "still to come" not in snippet, f"a snippet reads the progress strip: {snippet!r}"
+
+
+_HEADER_COVERS_TEXT = """() => {
+    const bar = document.querySelector('.bd-header-article');
+    if (!bar) return {bar: false};
+    const colour = getComputedStyle(bar).backgroundColor;
+    const alpha = /rgba\\(.*,\\s*([\\d.]+)\\)/.exec(colour);
+    const icons = [...bar.querySelectorAll('button, .btn, label')].filter(el => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    });
+    // what a reader sees at the middle of each icon: the icon, not the text under the bar
+    const covered = icons.filter(el => {
+        const r = el.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return hit && !bar.contains(hit);
+    }).map(el => el.className);
+    return {bar: true, colour, opaque: !alpha || Number(alpha[1]) === 1,
+            sticky: getComputedStyle(bar).position === 'sticky', icons: icons.length, covered};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE],
+                         ids=["1280px", "375px"])
+def test_without_javascript_the_header_bar_hides_the_text_scrolled_under_it(
+        new_context, guard, site_server, viewport):
+    # The theme's colours exist only once its script sets light or dark mode: without
+    # JavaScript the sticky bar was transparent and its icons drew over the headings.
+    guard.expect_failed_requests(lambda url: urlsplit(url).path.endswith(".js"))
+    page = new_context(java_script_enabled=False, viewport=viewport).new_page()
+    for lesson in ("lessons/02-vanishing-gradients.html", "book/teachers.html"):
+        page.goto(site_server.url(lesson), wait_until="load")
+        # a heading just under the bar, as when the reader scrolls past it
+        page.locator("article h2").nth(1).evaluate(
+            "h => window.scrollTo(0, h.getBoundingClientRect().top + window.scrollY - 20)")
+        state = page.evaluate(_HEADER_COVERS_TEXT)
+        assert state["bar"] and state["sticky"], f"{lesson}: the theme's header bar changed"
+        assert state["opaque"], (
+            f"{lesson} at {viewport['width']} px: the header bar is see-through "
+            f"({state['colour']}); its icons draw over the text under it")
+        assert state["icons"] >= 1 and state["covered"] == [], (lesson, state)

@@ -86,6 +86,8 @@ def _copy_cell_runner(app: Sphinx, exception: Exception | None) -> None:
 def setup_assets(app: Sphinx) -> None:
     app.add_config_value("live_widgets_assets_dir", "_build/site-assets", "html", [str])
     app.connect("builder-inited", _add_static_paths)
+    # every page, widgets or not: fixes to the book theme itself (static/theme-fixes.css)
+    app.add_css_file("theme-fixes.css")
     app.connect("html-page-context", _add_page_assets)
     # before the service worker's cache version and the CSP are computed from the output
     app.connect("build-finished", _copy_cell_runner, priority=300)
