@@ -129,3 +129,76 @@ test("Stop replaces the worker: pending requests are abandoned and late replies 
   fresh.reply(workerMessage.result(next.id, { stdout: "" }));
   assert.deepEqual(await next.result, { stdout: "" });
 });
+
+test("closing an article ends its listeners and requests, cancels its race and resets the namespace", async () => {
+  const runtime = new Runtime("_static/live-widgets-worker.js");
+  const heard = [];
+  runtime.subscribe((event) => heard.push(`page ${event.type}`), { page: true });
+  runtime.subscribe((event) => heard.push(`article ${event.type}`));
+  runtime.start();
+  const [worker] = FakeWorker.created;
+  worker.reply(workerMessage.ready());
+  await flush();
+  const race = runtime.send({ type: "race", settings: {} }, () => {});
+  const view = runtime.send({ type: "view", view: "gradient", settings: {} });
+  await flush();
+  runtime.closeArticle();
+  await assert.rejects(race.result, RuntimeRestarted);
+  await assert.rejects(view.result, RuntimeRestarted);
+  await flush();
+  const sent = worker.posted.map((m) => m.type);
+  assert.deepEqual(sent, ["race", "view", "cancel", "reset"]); // the reset goes out after the cancel
+  assert.equal(worker.posted[2].id, race.id);
+  // the new article's requests are served by the same worker, and late replies to the
+  // old article's are ignored
+  const next = runtime.send({ type: "run", code: "x", cellId: "c" });
+  await flush();
+  worker.reply(workerMessage.result(view.id, { readout: "old" }));
+  worker.reply(workerMessage.result(next.id, { stdout: "new" }));
+  assert.deepEqual(await next.result, { stdout: "new" });
+  assert.equal(FakeWorker.created.length, 1);
+  runtime.restart();
+  assert.deepEqual(heard, ["page ready", "article ready", "page restarted"]);
+});
+
+test("a request of a closed article that still waits for start-up never reaches the worker", async () => {
+  const runtime = new Runtime("_static/live-widgets-worker.js");
+  const early = runtime.send({ type: "view", view: "gradient", settings: {} });
+  runtime.closeArticle();
+  const [worker] = FakeWorker.created;
+  worker.reply(workerMessage.ready());
+  await assert.rejects(early.result, RuntimeRestarted);
+  await flush();
+  assert.deepEqual(worker.posted.map((m) => m.type), ["reset"]);
+});
+
+test("the worker the page's head started is adopted with what it said before", async () => {
+  const url = "https://site/_static/live-widgets-worker.js";
+  const worker = new FakeWorker(url);
+  const events = [{ type: "message", data: workerMessage.stage("runtime", "Loading") }, { type: "message", data: workerMessage.ready() }];
+  globalThis.lwEarlyWorker = { url, worker, events };
+  const runtime = new Runtime(url);
+  const heard = [];
+  runtime.subscribe((event) => heard.push(event.type));
+  runtime.start();
+  assert.equal(FakeWorker.created.length, 1); // no second worker
+  assert.equal(runtime.state, "ready");
+  assert.deepEqual(heard, ["progress", "ready"]); // in the order the worker sent them
+  assert.equal("lwEarlyWorker" in globalThis, false);
+  // a worker started for another URL is ended, not used
+  const stray = new FakeWorker("https://elsewhere/worker.js");
+  globalThis.lwEarlyWorker = { url: stray.url, worker: stray, events: [] };
+  new Runtime(url).start();
+  assert.equal(stray.terminated, true);
+  assert.equal(FakeWorker.created.length, 3);
+});
+
+test("an early worker that failed to load fails the runtime with the usual message", async () => {
+  const url = "https://site/_static/live-widgets-worker.js";
+  const worker = new FakeWorker(url);
+  globalThis.lwEarlyWorker = { url, worker, events: [{ type: "error", message: "", preventDefault() {} }] };
+  const runtime = new Runtime(url);
+  runtime.start();
+  assert.equal(runtime.state, "failed");
+  assert.match(runtime.failure, /could not start the Python worker \(live-widgets-worker.js failed to load\)/);
+});

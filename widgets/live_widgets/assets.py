@@ -14,6 +14,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
+from .early_start import build_id, head_hint
+
 STATIC_DIR = Path(__file__).parent / "static"
 CELL_RUNNER = Path(__file__).parent / "cell_runner.py"
 #: where the browser finds cell_runner.py, inside _static (ARCHITECTURE §2)
@@ -71,6 +73,8 @@ def _add_page_assets(app: Sphinx, pagename: str, templatename: str,
         if key in context:
             # in place: the list is the builder's, which add_js_file below appends to
             context[key][:] = [asset for asset in context[key] if not _is_thebe(asset)]
+    if app.builder.format == "html":
+        head_hint(context, doctree, build_id(assets_dir(app)))
     if page_has_widgets(doctree):
         app.add_css_file("live-widgets.css")
         app.add_js_file("live-widgets.js", loading_method="defer")

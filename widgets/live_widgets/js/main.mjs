@@ -6,9 +6,12 @@
  * (build-time chart data, a table of the numbers, the code and its output); see
  * widgets/ARCHITECTURE.md §5. This script upgrades those widgets in place:
  *   - draws each build-time figure with plotly.js (loaded when a chart nears the viewport),
- *   - starts ONE Web Worker running Pyodide (after first paint, or sooner when a widget
- *     nears the viewport) and routes every computation through it (§6),
- *   - makes controls, code cells, exercises, quizzes and the training race live.
+ *   - adopts the ONE Web Worker running Pyodide that the page's head started
+ *     (early_start.py), or starts it (after first paint, or sooner when a widget nears
+ *     the viewport), and routes every computation through it (§6),
+ *   - makes controls, code cells, exercises, quizzes and the training race live,
+ *   - swaps the article for links to other pages of the book (navigation.mjs), so the
+ *     worker and its loaded Python serve the next lesson too.
  * If live Python cannot start, every widget keeps its build-time result and its status
  * line says, in one line, what failed.
  */
@@ -18,12 +21,13 @@ import { preparePrinting, watchTheme } from "./charts.mjs";
 import { CONFIG } from "./config.mjs";
 import { messageOf, readInitial, setState, statusLine } from "./dom.mjs";
 import { ExerciseWidget } from "./exercise.mjs";
+import { installNavigation } from "./navigation.mjs";
 import { Notebook } from "./notebook.mjs";
 import { setUpProgress } from "./progress-page.mjs";
 import { QuizWidget } from "./quiz.mjs";
 import { RaceWidget } from "./race-widget.mjs";
 import { Runtime } from "./runtime.mjs";
-import { afterFirstPaint, whenIdle, whenNear } from "./schedule.mjs";
+import { afterFirstPaint, forgetArticle, whenIdle, whenNear } from "./schedule.mjs";
 import { registerServiceWorker } from "./service-worker.mjs";
 import { ViewWidget } from "./view-widget.mjs";
 
@@ -38,12 +42,52 @@ function reportBrokenWidget(root, error) {
 }
 
 function setUpPage() {
-  setUpProgress(); // the lesson's progress line and the progress page (which has no widgets)
-  const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll(".lw-widget[data-lw-kind]")]);
-  if (roots.length === 0) return;
-  document.documentElement.classList.add("lw-js");
-  document.documentElement.dataset.lwRuntime = "idle";
+  preparePrinting();
   const runtime = new Runtime(CONFIG.workerUrl);
+  // Register the service worker once live Python has loaded (or failed): its precache
+  // then finds the runtime files in the HTTP cache instead of downloading them twice.
+  let registered = false;
+  runtime.subscribe(
+    (event) => {
+      if ((event.type === "ready" || event.type === "fatal") && !registered) {
+        registered = true;
+        registerServiceWorker();
+      }
+    },
+    { page: true },
+  );
+  const article = /** @type {HTMLElement} */ (document.querySelector("article.bd-article") || document.body);
+  let teardown = setUpArticle(article, runtime);
+  installNavigation(new URL("../", CONFIG.workerUrl).href, {
+    teardown: () => teardown(),
+    setUp: (next) => {
+      teardown = setUpArticle(next, runtime);
+    },
+  });
+}
+
+/**
+ * Make the widgets of one article live. Returns its teardown: the article's listeners,
+ * requests and queued work end, and the next article gets a fresh Python namespace in
+ * the same worker (Runtime.closeArticle). Widgets need nothing else to survive a swap:
+ * they listen on their own elements (dropped with the article) and through
+ * runtime.subscribe (ended by closeArticle).
+ * @param {HTMLElement} article
+ * @param {Runtime} runtime
+ * @returns {() => void}
+ */
+function setUpArticle(article, runtime) {
+  setUpProgress(); // the lesson's progress line and the progress page (which has no widgets)
+  const listening = new AbortController();
+  const teardown = () => {
+    listening.abort();
+    runtime.closeArticle();
+    forgetArticle();
+  };
+  const roots = /** @type {HTMLElement[]} */ ([...article.querySelectorAll(".lw-widget[data-lw-kind]")]);
+  if (roots.length === 0) return teardown;
+  document.documentElement.classList.add("lw-js");
+  if (!document.documentElement.dataset.lwRuntime) document.documentElement.dataset.lwRuntime = "idle";
   const notebook = new Notebook(runtime);
   /** @type {Map<HTMLElement, CellWidget>} */
   const cells = new Map();
@@ -82,29 +126,30 @@ function setUpPage() {
   const needsPython = roots.filter((r) => PYTHON_KINDS.has(r.dataset.lwKind || ""));
   if (needsPython.length > 0) scheduleRuntimeStart(runtime, needsPython);
   requestAnimationFrame(() => setTimeout(() => whenIdle(afterFirstPaint), 0));
-  window.addEventListener("hashchange", () => {
-    for (const view of views) view.applyLink();
-  });
-  preparePrinting();
-  // Register the service worker once live Python has loaded (or failed): its precache
-  // then finds the runtime files in the HTTP cache instead of downloading them twice.
-  let registered = false;
-  runtime.subscribe((event) => {
-    if ((event.type === "ready" || event.type === "fatal") && !registered) {
-      registered = true;
-      registerServiceWorker();
-    }
-  });
+  window.addEventListener(
+    "hashchange",
+    () => {
+      for (const view of views) view.applyLink();
+    },
+    { signal: listening.signal },
+  );
+  return teardown;
 }
 
 /**
- * Start the worker after first paint when the browser is idle, or as soon as a
- * widget that needs Python nears the viewport, whichever comes first.
+ * Start the worker now when it is running already (the page's head started it, or an
+ * earlier article did) or the page has loaded (an article swapped in); otherwise after
+ * first paint when the browser is idle, or as soon as a widget that needs Python nears
+ * the viewport, whichever comes first.
  * @param {Runtime} runtime
  * @param {HTMLElement[]} roots
  */
 function scheduleRuntimeStart(runtime, roots) {
   const start = () => runtime.start();
+  if ("lwEarlyWorker" in window || document.readyState === "complete") {
+    start();
+    return;
+  }
   for (const root of roots) whenNear(root, start);
   // requestAnimationFrame then setTimeout: after the first frame has been painted.
   requestAnimationFrame(() => setTimeout(() => whenIdle(start), 0));

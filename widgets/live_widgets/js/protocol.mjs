@@ -13,6 +13,7 @@
  *                                           "race"), streaming progress; resume: continue
  *                                           the stream's paused run
  *     {type: "cancel", id}                  stop race `id` between two chunks
+ *     {id, type: "reset"}                   a fresh namespace (the page swapped its article)
  *
  *   worker -> page
  *     {id, type: "result", value}                          the request's answer (plain data)
@@ -30,13 +31,14 @@
 /** @typedef {{id: number, type: "check", code: string, checks: object[]}} CheckRequest */
 /** @typedef {{id: number, type: "race", settings: Record<string, unknown>, trainer?: string, stream?: string, resume?: boolean}} RaceRequest */
 /** @typedef {{type: "cancel", id: number}} CancelRequest */
+/** @typedef {{id: number, type: "reset"}} ResetRequest */
 /**
  * Named WorkerRequest, not Request: a typedef called Request would shadow the DOM's and
  * the worker's global `Request` (fetch) type in every file that sees it.
- * @typedef {ViewRequest | RunRequest | CheckRequest | RaceRequest | CancelRequest} WorkerRequest
+ * @typedef {ViewRequest | RunRequest | CheckRequest | RaceRequest | ResetRequest | CancelRequest} WorkerRequest
  */
 /** @typedef {Exclude<WorkerRequest, CancelRequest>} ComputeRequest */
-/** A request before the runtime numbers it. @typedef {Omit<ViewRequest, "id"> | Omit<RunRequest, "id"> | Omit<CheckRequest, "id"> | Omit<RaceRequest, "id">} RequestBody */
+/** A request before the runtime numbers it. @typedef {Omit<ViewRequest, "id"> | Omit<RunRequest, "id"> | Omit<CheckRequest, "id"> | Omit<RaceRequest, "id"> | Omit<ResetRequest, "id">} RequestBody */
 /** @typedef {{name: string, message: string, traceback: string}} ErrorInfo */
 
 /** The worker's start-up stages, in order. */

@@ -8,6 +8,23 @@ import { cancelRequest, readWorkerMessage } from "./protocol.mjs";
 /** @import { RequestBody, RuntimeEvent } from "./protocol.mjs" */
 /** @typedef {"idle" | "loading" | "ready" | "failed"} RuntimeState */
 
+/**
+ * The worker the page's head started before layout (assets.py writes that inline
+ * script on pages that need Python), with the events it sent before this script ran.
+ * Taken once; a worker for another URL is not ours to use and is ended.
+ * @param {string} workerUrl
+ * @returns {{worker: Worker, events: Event[]} | null}
+ */
+function takeEarlyWorker(workerUrl) {
+  const scope = /** @type {any} */ (globalThis);
+  const early = scope.lwEarlyWorker;
+  if (!early) return null;
+  delete scope.lwEarlyWorker;
+  if (early.url === workerUrl && early.worker && Array.isArray(early.events)) return early;
+  if (early.worker) early.worker.terminate();
+  return null;
+}
+
 export class Runtime {
   /** @param {string} workerUrl */
   constructor(workerUrl) {
@@ -20,10 +37,17 @@ export class Runtime {
     /** Increases on every (re)start, so cells know whether the namespace they filled still exists. */
     this.generation = 0;
     this.nextId = 1;
-    /** @type {Map<number, {resolve: (v: any) => void, reject: (e: any) => void, onProgress?: (v: any) => void}>} */
+    /** @type {Map<number, {resolve: (v: any) => void, reject: (e: any) => void, onProgress?: (v: any) => void, article: number}>} */
     this.pending = new Map();
     /** @type {Set<(event: RuntimeEvent) => void>} */
     this.listeners = new Set();
+    /**
+     * The page's article (lesson) now on show: increases when navigation.mjs swaps in
+     * another, and ends what the old one's widgets asked for and listened to.
+     */
+    this.article = 0;
+    /** @type {Set<(event: RuntimeEvent) => void>} listeners of the article on show */
+    this.articleListeners = new Set();
     /** @type {Promise<void>} */
     this.ready = new Promise(() => {});
     /** @type {() => void} */
@@ -34,13 +58,38 @@ export class Runtime {
 
   /**
    * Listen to start-up events; a listener that arrives after the runtime settled
-   * hears the outcome at once.
+   * hears the outcome at once. Widgets listen for as long as their article is on show
+   * (until closeArticle); `{page: true}` listens for the page's whole life.
    * @param {(event: RuntimeEvent) => void} listener
+   * @param {{page?: boolean}} [options]
    */
-  subscribe(listener) {
+  subscribe(listener, options = {}) {
     this.listeners.add(listener);
+    if (!options.page) this.articleListeners.add(listener);
     if (this.state === "failed") listener({ type: "fatal", message: this.failure });
     else if (this.state === "ready") listener({ type: "ready" });
+  }
+
+  /**
+   * The article on show is being replaced (navigation.mjs): stop hearing its widgets'
+   * listeners, cancel its running races, drop its requests (those still waiting for
+   * start-up never reach the worker) and give the next article a fresh Python
+   * namespace. The worker and its loaded runtime stay.
+   */
+  closeArticle() {
+    for (const listener of this.articleListeners) this.listeners.delete(listener);
+    this.articleListeners.clear();
+    const closed = this.article;
+    this.article += 1;
+    for (const [id, request] of this.pending) {
+      if (request.article !== closed) continue;
+      if (request.onProgress) this.cancel(id); // a streamed race: stop it between chunks
+      this.pending.delete(id);
+      request.reject(new RuntimeRestarted());
+    }
+    // Queued behind whatever the worker is still finishing, before the next article's
+    // first request. A worker not started yet will have a fresh namespace anyway.
+    if (this.worker && this.state !== "failed") this.send({ type: "reset" }).result.catch(() => {});
   }
 
   /** @param {RuntimeEvent} event */
@@ -62,19 +111,27 @@ export class Runtime {
       this.fail("this browser cannot run WebAssembly, which live Python needs");
       return;
     }
+    const early = takeEarlyWorker(this.workerUrl);
     try {
-      this.worker = new Worker(this.workerUrl);
+      this.worker = early ? early.worker : new Worker(this.workerUrl);
     } catch (error) {
       this.fail(`could not start the Python worker (${messageOf(error)})`);
       return;
     }
-    this.worker.onmessage = (event) => this.receive(event.data);
+    const worker = this.worker;
+    worker.onmessage = (event) => this.receive(event.data);
     // Fires when the worker script itself is missing or broken (not for Python errors,
     // which come back as messages).
-    this.worker.onerror = (event) => {
+    worker.onerror = (event) => {
       event.preventDefault();
       if (this.state !== "ready") this.fail(`could not start the Python worker (${event.message || "live-widgets-worker.js failed to load"})`);
     };
+    // What the early worker said before this page script ran, in order.
+    for (const event of early ? early.events : []) {
+      if (this.worker !== worker) break; // it failed meanwhile
+      if (event.type === "error") worker.onerror(/** @type {ErrorEvent} */ (event));
+      else worker.onmessage(/** @type {MessageEvent} */ (event));
+    }
   }
 
   /** @param {RuntimeState} state */
@@ -135,14 +192,15 @@ export class Runtime {
     const id = this.nextId++;
     this.start();
     const generation = this.generation;
+    const article = this.article;
     const result = this.ready.then(
       () =>
         new Promise((resolve, reject) => {
-          if (generation !== this.generation || !this.worker) {
+          if (generation !== this.generation || article !== this.article || !this.worker) {
             reject(new RuntimeRestarted());
             return;
           }
-          this.pending.set(id, { resolve, reject, onProgress });
+          this.pending.set(id, { resolve, reject, onProgress, article });
           this.worker.postMessage({ ...message, id });
         }),
       (error) => Promise.reject(error instanceof RuntimeRestarted ? error : new Error(this.failure || messageOf(error))),

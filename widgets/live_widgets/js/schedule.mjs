@@ -156,3 +156,14 @@ function drawTheRestWhenIdle() {
   };
   loadPlotly().then(() => whenIdle(next), () => {});
 }
+
+/**
+ * The article was swapped out (navigation.mjs): forget its charts and editors still
+ * waiting, and stop watching its elements, so the next article's queue starts empty.
+ */
+export function forgetArticle() {
+  initialDraws.length = 0;
+  pendingEditors.length = 0;
+  drawingTheRest = false;
+  nearObserver?.disconnect();
+}

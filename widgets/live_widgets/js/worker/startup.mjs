@@ -5,6 +5,7 @@
 
 import { fetchDigits, installDigits } from "./digits.mjs";
 import { lastLine, oneLine } from "./errors.mjs";
+import { prefetchPackages } from "./prefetch.mjs";
 
 /** @import { Stage } from "../protocol.mjs" */
 /** @import { PythonRuntime } from "./dispatch.mjs" */
@@ -13,6 +14,7 @@ const PYODIDE_DIR = new URL("pyodide/", self.location.href).href;
 const CELL_RUNNER_URL = new URL("live-widgets/cell_runner.py", self.location.href).href;
 // Where cell_runner.py is written inside Pyodide's in-memory file system.
 const SIMULATOR_DIR = "/home/pyodide/live_widgets_runtime";
+const PACKAGES = ["numpy", "gradflow"];
 
 /**
  * Load Pyodide, numpy and gradflow, then cell_runner.
@@ -20,6 +22,8 @@ const SIMULATOR_DIR = "/home/pyodide/live_widgets_runtime";
  * @returns {Promise<PythonRuntime>}
  */
 export async function startRuntime(progress) {
+  // The wheels now, not after loadPyodide: see prefetch.mjs.
+  prefetchPackages(PYODIDE_DIR, PACKAGES);
   // cell_runner.py is small: fetch it while Pyodide downloads and compiles.
   const cellRunnerSource = fetchCellRunner();
   cellRunnerSource.catch(() => {}); // reported by the simulator stage, not as unhandled
@@ -47,7 +51,7 @@ export async function startRuntime(progress) {
   }
 
   progress("packages", "Loading numpy and gradflow");
-  await loadPackages(pyodide, ["numpy", "gradflow"]);
+  await loadPackages(pyodide, PACKAGES);
 
   progress("simulator", "Loading the simulator");
   const dispatch = await importCellRunner(pyodide, await cellRunnerSource);
