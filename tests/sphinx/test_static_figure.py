@@ -5,9 +5,12 @@ text alternative."""
 from __future__ import annotations
 
 import re
+from io import StringIO
 
 from gradflow import views
+from sphinx.testing.util import SphinxTestApp
 
+from live_widgets import static_figure
 from live_widgets.static_figure import NOSCRIPT_NOTICE, figure_svg
 
 
@@ -55,3 +58,77 @@ def test_a_view_widget_carries_its_picture_and_the_page_a_noscript_notice(build_
     assert "Gradient size at each layer (4 layers)" in svg
     assert html.count("lw-noscript-notice") == 1 and NOSCRIPT_NOTICE in html
     assert html.index("lw-noscript-notice") < html.index("lw-widget")
+
+
+# ---- incremental builds: no old picture is served, no unused one lingers -------------
+
+WIDGET_PAGE = """\
+# Widgets {n}
+
+```{{gradient-flow}}
+:name: demo
+:depth: {depth}
+```
+"""
+PATHS_PAGE = """\
+# Paths
+
+```{path-lengths}
+:name: paths
+:blocks: 5
+```
+"""
+
+
+def _pictures(built) -> dict[str, set[str]]:
+    """The chart pictures in the output, the ones the pages refer to, and the cache's."""
+    in_output = {p.name for p in (built.outdir / "_images").glob("lw-chart-*.svg")}
+    referred = set()
+    for page in built.outdir.glob("*.html"):
+        referred |= set(static_figure.IMAGE_NAME.findall(page.read_text("utf-8")))
+    caches = list(built.srcdir.rglob("live-widgets-cache"))
+    assert len(caches) == 1, caches
+    cached = {p.name for p in caches[0].rglob("lw-chart-*.svg")}
+    return {"output": in_output, "referred": referred, "cached": cached}
+
+
+def _rebuild_unchanged(built):
+    """An incremental build of the same sources, files untouched (so Sphinx itself finds
+    nothing outdated)."""
+    app = SphinxTestApp("html", srcdir=built.srcdir, status=StringIO(), warning=StringIO())
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    assert app.statuscode == 0
+
+
+def test_rebuild_after_a_widget_changed_or_went_keeps_only_the_pictures_in_use(build_book):
+    first = build_book({"a": WIDGET_PAGE.format(n=1, depth=4), "b": PATHS_PAGE})
+    before = _pictures(first)
+    assert len(before["referred"]) == 2 and before["output"] == before["referred"]
+    (old_a,) = {n for n in before["referred"] if n in first.html("a")}
+    # lesson a's widget changes, lesson b's widget is removed
+    second = build_book({"a": WIDGET_PAGE.format(n=1, depth=6), "b": "# Paths\n\nNo widget.\n"})
+    after = _pictures(second)
+    assert len(after["referred"]) == 1 and old_a not in after["referred"]
+    assert after["output"] == after["referred"], "an unused picture stayed in _images"
+    assert after["cached"] == after["referred"], "an unused picture stayed in the cache"
+    (new_a,) = after["referred"]
+    assert "(6 layers)" in (second.outdir / "_images" / new_a).read_text("utf-8")
+
+
+def test_a_new_drawing_redraws_pictures_of_unchanged_pages(build_book, monkeypatch):
+    built = build_book({"a": WIDGET_PAGE.format(n=1, depth=4)})
+    (name,) = _pictures(built)["referred"]
+    picture = built.outdir / "_images" / name
+    assert "(4 layers)" in picture.read_text("utf-8")
+    # the drawing code changes (a new static_figure.py or matplotlib): same figure, same
+    # file name, another picture
+    monkeypatch.setattr(static_figure, "DRAWING_VERSION", "0123456789abcdef")
+    monkeypatch.setattr(static_figure, "figure_svg",
+                        lambda figure: '<svg xmlns="http://www.w3.org/2000/svg"><text>redrawn</text></svg>')
+    _rebuild_unchanged(built)
+    assert "redrawn" in picture.read_text("utf-8"), "the old drawing is still served"
+    caches = list(built.srcdir.rglob("live-widgets-cache/svg/*"))
+    assert [c.name for c in caches] == ["0123456789abcdef"], "an old drawing's cache stayed"

@@ -10,6 +10,12 @@ class, or in print while the live chart is empty).
 
 Files are content-addressed (``_images/lw-chart-<sha>.svg``), reproducible (fixed hash
 salt, no date), and cached beside the gradflow results so a rebuild does not redraw.
+The cache is kept per version of the drawing (this file and matplotlib's version), and
+the output's copy is rewritten whenever it differs from the cache's, so a rebuild after
+the drawing changed never serves an old picture under the same name. At the end of every
+build, pictures no page refers to any more are deleted from the output and the cache (an
+incremental build keeps unchanged pages, so their references are read back from the
+written HTML).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import hashlib
 import io
 import math
 import re
+import shutil
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -149,26 +156,48 @@ def _draw(ax: Any, data: list[Mapping[str, Any]], layout: Mapping[str, Any]) -> 
                   ncol=1)
 
 
-def _cache_dir(app: Sphinx) -> Path:
+def _cache_root(app: Sphinx) -> Path:
     return Path(app.doctreedir, "live-widgets-cache", "svg")
 
 
+def _cache_dir(app: Sphinx) -> Path:
+    return _cache_root(app) / DRAWING_VERSION
+
+
+def _drawing_version() -> str:
+    """What else decides the picture besides the figure: how this module draws it and
+    the matplotlib that renders it."""
+    from importlib.metadata import version
+
+    source = Path(__file__).read_bytes()
+    return hashlib.sha256(source + version("matplotlib").encode()).hexdigest()[:16]
+
+
+DRAWING_VERSION = _drawing_version()
+IMAGE_NAME = re.compile(r"lw-chart-[0-9a-f]{20}\.svg")
+
+
+def image_name(figure: Mapping[str, Any]) -> str:
+    """The picture's file name: the figure spec, hashed (the snapshots pin it)."""
+    return f"lw-chart-{hashlib.sha256(to_json(figure).encode('utf-8')).hexdigest()[:20]}.svg"
+
+
 def chart_image(app: Sphinx, figure: Mapping[str, Any]) -> str:
-    """Write the figure's SVG into the output's ``_images`` (once per content) and return
-    its file name."""
-    digest = hashlib.sha256(to_json(figure).encode("utf-8")).hexdigest()[:20]
-    name = f"lw-chart-{digest}.svg"
+    """Write the figure's SVG into the output's ``_images`` and return its file name.
+    Drawn once per figure and drawing version; the output's copy is replaced when it
+    differs (an earlier build drew it with other code)."""
+    name = image_name(figure)
     target = Path(app.outdir, IMAGE_DIR, name)
-    if target.is_file():
-        return name
     cached = _cache_dir(app) / name
     if not cached.is_file():
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".tmp")
         tmp.write_text(figure_svg(figure), "utf-8")
         tmp.replace(cached)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(cached.read_bytes())
+    picture = cached.read_bytes()
+    if not target.is_file() or target.read_bytes() != picture:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(picture)
     return name
 
 
@@ -210,5 +239,41 @@ def _add_noscript_notice(app: Sphinx, pagename: str, templatename: str,
                            f"{NOSCRIPT_NOTICE}</p></noscript>\n" + body)
 
 
+def _remove_unused_images(app: Sphinx, exception: Exception | None) -> None:
+    """Delete the pictures no page of the site refers to: a widget that was removed or
+    changed, or a drawing that changed, leaves its old file behind otherwise."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    used: set[str] = set()
+    for page in outdir.rglob("*.html"):
+        if page.relative_to(outdir).parts[0] in ("_static", "_sources"):
+            continue
+        used.update(IMAGE_NAME.findall(page.read_text("utf-8", errors="replace")))
+    for folder in (outdir / IMAGE_DIR, _cache_dir(app)):
+        if folder.is_dir():
+            for picture in folder.glob("lw-chart-*.svg"):
+                if picture.name not in used:
+                    picture.unlink()
+    # caches of earlier drawing versions are never read again
+    if _cache_root(app).is_dir():
+        for old in _cache_root(app).iterdir():
+            if old.name != DRAWING_VERSION:
+                shutil.rmtree(old) if old.is_dir() else old.unlink()
+
+
+def _reread_after_new_drawing(app: Sphinx, env: Any, added: set[str], changed: set[str],
+                              removed: set[str]) -> list[str]:
+    """Every page is read and written again once the drawing changed: an incremental
+    build would otherwise keep unchanged pages, and their pictures as drawn before."""
+    if getattr(env, "lw_drawing_version", None) == DRAWING_VERSION:
+        return []
+    env.lw_drawing_version = DRAWING_VERSION
+    return sorted(env.found_docs - added - changed - removed)
+
+
 def setup_static_figure(app: Sphinx) -> None:
     app.connect("html-page-context", _add_noscript_notice)
+    app.connect("env-get-outdated", _reread_after_new_drawing)
+    # after the pages are written; before the service worker and the policy (300, 600)
+    app.connect("build-finished", _remove_unused_images, priority=250)
