@@ -30,10 +30,12 @@ The recipe was chosen by measurement (tests/unit/test_digit_features.py checks i
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from .controls import range_control
-from .digits import load_digits
+from .digits import COUNT, load_digits
 from .figures import OKABE_ITO, SERIES_STYLES, _layout
 from .init import init_weights
 from .layers import affine_backward, affine_forward
@@ -166,6 +168,20 @@ class DigitFeatures(StreamedTrainer):
         self.train_accuracy: list[float] = []
         self.test_accuracy: list[float] = []
 
+    #: for the lesson's {computed} numbers (views.DigitFeatures.CLAIM_ACCURACY, ...)
+    CLAIM_ACCURACY = CLAIM_ACCURACY
+    HELD_OUT = int(split_indices(COUNT)[1].size)
+
+    @staticmethod
+    def outcome(seed: int = 0, steps: int = DEFAULT_STEPS) -> dict:
+        """What a finished run ends at, for the lesson's {computed} numbers:
+        {"held_out": accuracy, "training": accuracy, "worst_held_out": the lowest held-out
+        accuracy over SEEDS at this budget}. Cached: the build asks several times."""
+        runs = [_finished(s, steps) for s in range(SEEDS[0], SEEDS[1] + 1)]
+        run = _finished(seed, steps)
+        return {"held_out": run.test_accuracy[-1], "training": run.train_accuracy[-1],
+                "worst_held_out": min(r.test_accuracy[-1] for r in runs)}
+
     @property
     def step(self) -> int:
         return len(self.losses)
@@ -250,6 +266,13 @@ class DigitFeatures(StreamedTrainer):
 
     def _labels(self, indices) -> str:
         return ", ".join(str(int(self.y_test[i])) for i in indices)
+
+
+@functools.lru_cache(maxsize=None)
+def _finished(seed: int, steps: int) -> DigitFeatures:
+    run = DigitFeatures({"seed": seed, "steps": steps})
+    run.advance(steps)
+    return run
 
 
 def _percent(x: float) -> str:

@@ -23,6 +23,7 @@ from .math_check import setup_math_check
 from .static_figure import setup_static_figure
 from .live_code import LiveCodeDirective, setup_live_code
 from .page_execution import setup_page_execution
+from .picture_widgets import DigitFeaturesDirective
 from .progress_page import ProgressPageDirective, setup_progress_page
 from .quiz import QuizDirective, setup_quiz
 from .root_redirect import setup_root_redirect
@@ -35,7 +36,7 @@ DIRECTIVES: dict[str, type[WidgetDirective]] = {
     d.directive_name: d
     for d in (LiveCodeDirective, GradientFlowDirective, PathLengthsDirective,
               TrainingRaceDirective, GradientCorrelationDirective, ExerciseDirective,
-              QuizDirective, ProgressPageDirective)
+              QuizDirective, ProgressPageDirective, DigitFeaturesDirective)
 }
 ROLES = {"computed": ComputedRole}
 

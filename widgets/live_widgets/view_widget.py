@@ -224,11 +224,13 @@ def _predict_html(widget_id: str, prompt: str, choices: list[str],
 
 
 def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
+    from .picture_widgets import pictures_html, without_pictures  # it imports this module
+
     widget_id = node["ids"][0]
     initial = node["initial"]
     parts = [
         widget_start(node["kind"], node, {"data-lw-view": node["view"]}),
-        json_script(initial),
+        json_script(without_pictures(initial)),
     ]
     if node["controls"]:
         # a form with a label is a landmark; screen readers list landmarks by name, so each
@@ -249,6 +251,8 @@ def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
         # the same chart drawn at build time: without JavaScript, and on paper when the
         # live chart is empty (static_figure.py)
         static_chart_html(self, initial["figure"], initial.get("summary", "")),
+        # pictures a trainer drew (gradflow.digit_features), as SVG: no JS needed
+        pictures_html(initial),
     ]
     if node["caption"]:
         caption, template = _template_attrs(node["caption"], node["settings"])

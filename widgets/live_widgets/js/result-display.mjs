@@ -3,10 +3,11 @@
 
 import { drawFigure, fillTable } from "./charts.mjs";
 import { el, messageOf } from "./dom.mjs";
+import { showPictures } from "./image-grid.mjs";
 import { drawBuildTimeChart, loadPlotly } from "./schedule.mjs";
 
 /**
- * @typedef {{figure?: any, readout?: string, summary?: string, table?: any}} Result
+ * @typedef {{figure?: any, readout?: string, summary?: string, table?: any, images?: unknown}} Result
  */
 
 export class ResultDisplay {
@@ -66,6 +67,9 @@ export class ResultDisplay {
    */
   async show(result, parts = { table: true, readout: true }) {
     if (parts.readout && this.readout && result.readout !== undefined) this.readout.textContent = result.readout;
+    // pictures a trainer drew in Python (gradflow.digit_features); the old ones stay if not
+    const problems = showPictures(this.root, result.images);
+    if (problems.length > 0) this.status.textContent = `Some pictures could not be updated: ${problems.join("; ")}.`;
     if (result.summary !== undefined) {
       this.chart?.setAttribute("aria-label", result.summary);
       const summary = this.details?.querySelector(".lw-summary");
