@@ -68,12 +68,16 @@ test test-fast: export OPENBLAS_NUM_THREADS = 1
 test: setup chromium typecheck test-js book
 	$(PY) -m pytest tests/
 
-# The inner loop: simulator, Sphinx extension, lesson checker and JS, with no book build.
-# The checker runs in its own pytest: tests/sphinx imports helpers from `conftest`, which
-# would name tests/authoring's conftest.py if both folders were collected from here.
+# The inner loop: simulator, Sphinx extension, lesson checker and JS, with no book build,
+# in under 2 minutes. Tests marked slow (the race claims over ten seeds, the whole book
+# through the checker) run only in `make test`; two pytest workers (pytest-xdist) share
+# the rest. The checker runs in its own pytest: tests/sphinx imports helpers from
+# `conftest`, which would name tests/authoring's conftest.py if both folders were
+# collected from here.
+FAST := -m "not slow" -n 2
 test-fast: setup typecheck test-js
-	$(PY) -m pytest tests/unit tests/sphinx
-	$(PY) -m pytest tests/authoring/test_check_lessons.py
+	$(PY) -m pytest tests/unit tests/sphinx $(FAST)
+	$(PY) -m pytest tests/authoring/test_check_lessons.py $(FAST)
 
 # tsc checks the browser scripts' JSDoc types (nothing is emitted): the page code against
 # the DOM (tsconfig.json), the two workers against the worker globals (tsconfig.worker.json).

@@ -200,6 +200,7 @@ def test_run_as_a_file_on_a_good_book_exits_0(sample_book: Path) -> None:
     assert completed.stdout == ""
 
 
+@pytest.mark.slow  # every page's code and views: minutes (the book build does it too)
 def test_every_lesson_of_the_real_book_passes(checker) -> None:
     """The checker in the test suite: every page of the book, code included."""
     problems = checker.check_book(REPO)

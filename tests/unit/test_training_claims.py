@@ -39,6 +39,7 @@ def at(race, budget: int):
     return losses, errors
 
 
+@pytest.mark.slow  # a 300-step race of 80 layers per seed
 @pytest.mark.parametrize("seed", SEEDS)
 def test_deep_plain_network_ends_clearly_worse_at_every_claimed_budget(seed):
     """From RACE_CLAIM_FROM_STEP steps on (the lesson says so), for every seed: the 80-layer
@@ -57,6 +58,7 @@ def test_deep_plain_network_ends_clearly_worse_at_every_claimed_budget(seed):
         assert e_residual <= e_shallow, f"{where}: errors {e_residual:.2f} vs {e_shallow:.2f}"
 
 
+@pytest.mark.slow  # a 300-step race of 80 layers per seed
 @pytest.mark.parametrize("seed", SEEDS)
 def test_deep_plain_network_never_gets_going(seed):
     """The lesson says the deep plain network stays near chance (loss ln 2 = 0.693) for the
@@ -65,6 +67,7 @@ def test_deep_plain_network_never_gets_going(seed):
     assert min(plain.losses) > 0.6, f"seed {seed}: the deep plain network reached {min(plain.losses):.3g}"
 
 
+@pytest.mark.slow  # a 300-step race of 80 layers per seed
 @pytest.mark.parametrize("seed", SEEDS)
 def test_race_is_not_chaotic(seed):
     """Rounding differs in the last bit between numpy builds and CPUs (Pyodide's numpy
@@ -88,6 +91,7 @@ def test_race_is_not_chaotic(seed):
         assert drift < 1e-6, f"seed {seed}, {trainer.config.label()}: relative drift {drift:.1e}"
 
 
+@pytest.mark.slow  # the races of all ten seeds
 def test_shaded_bands_are_the_spread_over_the_seeds():
     assert RECIPE == views.RACE_RECIPE, ("the race's recipe changed: rewrite the bands with "
                                          "tests/benchmarks/sweep_degradation.py --write-bands")
@@ -135,6 +139,7 @@ def test_deep_networks_have_the_same_number_of_weight_layers():
         views.race_configs({"shallow_depth": 4, "deep_depth": 7, "steps": 50, "seed": 0})
 
 
+@pytest.mark.slow  # seed 3's 300-step race of 80 layers
 def test_race_outcome_is_what_a_race_of_that_length_ends_at():
     """race_outcome reads a k-step race off the longest race; a race trained for k steps
     must end at exactly those numbers (nothing in training depends on the budget)."""
