@@ -53,6 +53,9 @@ GRADIENT_VIEW_SETTINGS = [
 ]
 # The paths view splits the gradient only when asked: at its default strength and at full.
 PATH_VIEW_SETTINGS = [{}, {"gradient": True}, {"gradient": True, "blocks": 30, "branch_scale": 1.0}]
+# Lesson 6's shattered-gradient widgets: the gradient chart (default) and the correlation
+# chart at the deepest stacks and the last seed a reader can choose.
+SHATTER_VIEW_SETTINGS = [{}, {"chart": "correlation", "depth": 50, "seed": 9, "mode": "both"}]
 
 
 def simulations() -> list:
@@ -62,7 +65,8 @@ def simulations() -> list:
 def view_results() -> dict:
     results = {}
     for name, view in views.VIEWS.items():
-        overrides = {"gradient": GRADIENT_VIEW_SETTINGS, "paths": PATH_VIEW_SETTINGS}.get(name, [{}])
+        overrides = {"gradient": GRADIENT_VIEW_SETTINGS, "paths": PATH_VIEW_SETTINGS,
+                     "shattered": SHATTER_VIEW_SETTINGS}.get(name, [{}])
         results[name] = [view.compute(views.validate_settings(name, {**view.defaults,
                                                                       **settings}))
                          for settings in overrides]
