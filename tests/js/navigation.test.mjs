@@ -39,9 +39,13 @@ test("links outside the book, to files, or within the same page are left to the 
   assert.equal(swapTarget(link(`${HERE}#references`), PLAIN, HERE, ROOT), null);
   assert.equal(swapTarget(link("mailto:someone@example.org"), PLAIN, HERE, ROOT), null);
   assert.equal(swapTarget(link("data.csv"), PLAIN, HERE, ROOT), null);
+  // pages that work from the query on load, and Sphinx's generated pages
+  assert.equal(swapTarget(link("../search.html"), PLAIN, HERE, ROOT), null);
+  assert.equal(swapTarget(link("../genindex.html"), PLAIN, HERE, ROOT), null);
+  assert.equal(swapTarget(link("05-residual-idea.html?highlight=shortcut"), PLAIN, HERE, ROOT), null);
 });
 
-const page = (build, scripts, parts = SWAPPED_PARTS.map(() => true)) => ({ build, scripts, parts });
+const page = (build, scripts, parts = SWAPPED_PARTS.map(() => true), toc = true) => ({ build, scripts, parts, toc });
 
 test("a page of the same deployment with the same scripts and layout can be swapped in", () => {
   const here = page("952fb9afa8622bad", ["a.js?v=1", "live-widgets.js?v=2"]);
@@ -56,8 +60,12 @@ test("another deployment, a script not loaded here or another layout means a ful
   assert.equal(swapRefusal(here, page("952fb9afa8622bad", ["searchtools.js"])), "needs searchtools.js");
   const noArticle = SWAPPED_PARTS.map((selector) => selector !== "article.bd-article");
   assert.equal(swapRefusal(here, page("952fb9afa8622bad", [], noArticle)), "no article");
-  const noToc = SWAPPED_PARTS.map((selector) => selector !== "#pst-secondary-sidebar");
-  assert.equal(swapRefusal(here, page("952fb9afa8622bad", [], noToc)), "different layout (#pst-secondary-sidebar)");
+  const noFooter = SWAPPED_PARTS.map((selector) => selector !== "footer.prev-next-footer");
+  assert.equal(swapRefusal(here, page("952fb9afa8622bad", [], noFooter)), "different layout (footer.prev-next-footer)");
+  // a page without "on this page" contents (the glossary) can follow a lesson, not precede one
+  const all = SWAPPED_PARTS.map(() => true);
+  assert.equal(swapRefusal(here, page("952fb9afa8622bad", [], all, false)), "");
+  assert.equal(swapRefusal(page("952fb9afa8622bad", [], all, false), page("952fb9afa8622bad", [], all, true)), "different layout (#pst-secondary-sidebar)");
 });
 
 test("integrity strings are what Pyodide asks fetch for (sha256, base64)", () => {

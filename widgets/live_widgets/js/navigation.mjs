@@ -19,13 +19,13 @@
  */
 
 /** The parts of a page that differ between pages, swapped as whole elements. */
-export const SWAPPED_PARTS = [
-  "#jb-print-docs-body",
-  "article.bd-article",
-  "footer.prev-next-footer",
-  "#pst-secondary-sidebar",
-  "nav.bd-docs-nav",
-];
+export const SWAPPED_PARTS = ["#jb-print-docs-body", "article.bd-article", "footer.prev-next-footer", "nav.bd-docs-nav"];
+/**
+ * The "on this page" sidebar: the theme's toggle for it (phones) holds on to the element
+ * it found on load, so only its contents are swapped; a page without one (the glossary)
+ * hides it, as a full load of that page would not show it.
+ */
+const PAGE_TOC = "#pst-secondary-sidebar";
 
 /** Folders of the site that hold files, never pages of the book. */
 const NOT_PAGES = /\/(_static|_sources|_images|_downloads)\//;
@@ -51,15 +51,26 @@ export function swapTarget(link, click, current, siteRoot) {
   const here = new URL(current);
   if (url.origin !== here.origin || !url.href.startsWith(siteRoot)) return null;
   if (url.pathname === here.pathname && url.search === here.search) return null; // same page: the browser scrolls
+  // Pages that do their work on load from the query (search results, highlighted terms)
+  // or are Sphinx's own generated pages.
+  if (url.search || /\/(search|genindex)\.html$/.test(url.pathname)) return null;
   if (NOT_PAGES.test(url.pathname.slice(new URL(siteRoot).pathname.length - 1))) return null;
   if (!(url.pathname.endsWith(".html") || url.pathname.endsWith("/"))) return null;
   return url;
 }
 
 /**
+ * @typedef {object} PageShape
+ * @property {string} build the deployment (`<meta name="lw-build">`)
+ * @property {string[]} scripts absolute URLs of its scripts
+ * @property {boolean[]} parts which of SWAPPED_PARTS it has
+ * @property {boolean} toc whether it has the "on this page" sidebar
+ */
+
+/**
  * Why a fetched page cannot be swapped in, or "" when it can.
- * @param {{build: string, scripts: string[], parts: boolean[]}} current
- * @param {{build: string, scripts: string[], parts: boolean[]}} next
+ * @param {PageShape} current
+ * @param {PageShape} next
  */
 export function swapRefusal(current, next) {
   if (!next.build || next.build !== current.build) return "another deployment";
@@ -69,6 +80,7 @@ export function swapRefusal(current, next) {
   if (!next.parts[SWAPPED_PARTS.indexOf("article.bd-article")]) return "no article";
   const mismatch = SWAPPED_PARTS.find((_, index) => current.parts[index] !== next.parts[index]);
   if (mismatch) return `different layout (${mismatch})`;
+  if (next.toc && !current.toc) return `different layout (${PAGE_TOC})`;
   return "";
 }
 
@@ -76,12 +88,14 @@ export function swapRefusal(current, next) {
  * What swapRefusal compares, read from a document whose URL is `base`.
  * @param {Document} doc
  * @param {string} base
+ * @returns {PageShape}
  */
 function describe(doc, base) {
   return {
     build: doc.querySelector('meta[name="lw-build"]')?.getAttribute("content") || "",
     scripts: [...doc.querySelectorAll("script[src]")].map((s) => new URL(s.getAttribute("src") || "", base).href),
     parts: SWAPPED_PARTS.map((selector) => Boolean(doc.querySelector(selector))),
+    toc: Boolean(doc.querySelector(PAGE_TOC)),
   };
 }
 
@@ -215,6 +229,13 @@ function replaceParts(next) {
     const old = document.querySelector(selector);
     const fresh = next.querySelector(selector);
     if (old && fresh) old.replaceWith(document.adoptNode(fresh));
+  }
+  const toc = /** @type {HTMLElement | null} */ (document.querySelector(PAGE_TOC));
+  const freshToc = next.querySelector(PAGE_TOC);
+  if (toc) {
+    toc.replaceChildren(...(freshToc ? [...freshToc.childNodes].map((n) => document.adoptNode(n)) : []));
+    toc.hidden = !freshToc;
+    for (const toggle of document.querySelectorAll(".secondary-toggle")) /** @type {HTMLElement} */ (toggle).hidden = !freshToc;
   }
   document.title = next.title;
   const root = next.documentElement.dataset.content_root;

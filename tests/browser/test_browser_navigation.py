@@ -1,0 +1,212 @@
+"""Links between pages of the book swap the article and keep Python running
+(js/navigation.mjs): the same worker and interpreter serve the next lesson, with a fresh
+namespace; Back and Forward, scroll and focus behave as on a full load; anything the swap
+cannot handle is loaded as a new page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from live_page import (RUNTIME_TIMEOUT_MS, action, output_text, run_cell, set_editor_code,
+                       top_level_cells, wait_runtime, wait_state)
+from site_server import SiteServer
+
+LESSON_1 = "lessons/01-promise-of-depth.html"
+LESSON_3 = "lessons/03-crisis-before-2015.html"
+LESSON_5 = "lessons/05-residual-idea.html"
+LESSON_7 = "lessons/07-summary-and-next.html"
+DEMO = "book/demo.html"
+
+# Counts workers the page creates (the head's early worker included) and keeps a value
+# on window that only survives while the document does.
+COUNT_WORKERS = """(() => {
+  const Original = window.Worker;
+  window.__workers = 0;
+  window.Worker = class extends Original {
+    constructor(...args) { super(...args); window.__workers += 1; }
+  };
+})();"""
+
+
+@pytest.fixture
+def page(new_context) -> Page:
+    context = new_context()
+    context.add_init_script(COUNT_WORKERS)
+    return context.new_page()
+
+
+def follow(page: Page, href_end: str) -> None:
+    """Click the primary sidebar's link to a page and wait until it is swapped in."""
+    page.evaluate("""() => { window.__navigated = new Promise(resolve =>
+        document.addEventListener('lw:navigated', resolve, {once: true})); }""")
+    page.locator(f'nav.bd-docs-nav a[href$="{href_end}"]').first.click()
+    page.evaluate("() => window.__navigated")
+
+
+def heading(page: Page) -> str:
+    return page.locator("article.bd-article h1").first.inner_text()
+
+
+def first_cell(page: Page):
+    cell = top_level_cells(page).first
+    wait_state(cell, "ready")
+    return cell
+
+
+def python_says(page: Page, code: str) -> str:
+    cell = first_cell(page)
+    run_cell(cell, code)
+    error = output_text(cell, "error")
+    assert not error, f"the cell failed:\n{error}"
+    return output_text(cell, "stdout").strip()
+
+
+def test_a_swap_keeps_the_worker_and_python_but_not_the_lessons_variables(
+        page: Page, site_server: SiteServer):
+    wasm = []
+    page.on("request", lambda r: wasm.append(r.url) if r.url.endswith(".wasm") else None)
+    page.goto(site_server.url(DEMO))
+    wait_runtime(page)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    # `sys` outlives a namespace: it proves the same interpreter; demo_only does not.
+    assert python_says(page, "import sys\nsys.lw_visits = 1\ndemo_only = 42\n"
+                             "print('slope_of_sigmoid' in globals())") == "True"
+
+    follow(page, LESSON_1.split("/")[-1])
+    assert page.url.endswith(LESSON_1)
+    assert "promise of depth" in heading(page).lower()
+    assert "promise of depth" in page.title().lower()
+    expect(page.locator('nav.bd-docs-nav li.current > a')).to_contain_text("promise of depth")
+    assert page.evaluate("() => window.__sameDocument") is True, "the page was reloaded"
+    assert page.evaluate("() => document.documentElement.dataset.lwRuntime") == "ready"
+    said = python_says(page, "import sys\nsys.lw_visits += 1\nprint(sys.lw_visits, "
+                             "'demo_only' in globals(), 'slope_of_sigmoid' in globals())")
+    assert said == "2 False False", said
+    assert page.evaluate("() => window.__workers") == 1
+    assert len(wasm) == 1, f"pyodide.asm.wasm fetched {len(wasm)} times"
+    # the old article's widgets are gone with it
+    expect(page.locator('.lw-widget[data-lw-kind="setup"]')).to_have_count(0)
+
+
+def test_back_and_forward_restore_the_article_scroll_and_focus(page: Page,
+                                                              site_server: SiteServer):
+    page.goto(site_server.url(LESSON_3))
+    page.evaluate("() => { window.__sameDocument = true; window.scrollTo(0, 900); }")
+    page.wait_for_function("() => Math.abs(scrollY - 900) < 2")
+    follow(page, LESSON_5.split("/")[-1])
+    assert "residual idea" in heading(page).lower()
+    assert page.evaluate("() => scrollY") == 0, "a new page starts at the top"
+    # focus moves to the new heading, and the page is announced
+    assert page.evaluate("() => document.activeElement === document.querySelector('article h1')")
+    expect(page.locator(".lw-page-announcer")).to_have_text(re.compile("residual idea", re.I))
+    page.evaluate("() => window.scrollTo(0, 1500)")
+    page.wait_for_function("() => Math.abs(scrollY - 1500) < 2")
+
+    page.go_back()
+    page.wait_for_function("() => location.pathname.endsWith('03-crisis-before-2015.html')")
+    expect(page.locator("article.bd-article h1").first).to_contain_text("crisis before 2015")
+    page.wait_for_function("() => Math.abs(scrollY - 900) < 2")
+    assert "crisis before 2015" in page.title().lower()
+
+    page.go_forward()
+    page.wait_for_function("() => location.pathname.endsWith('05-residual-idea.html')")
+    expect(page.locator("article.bd-article h1").first).to_contain_text("residual idea")
+    page.wait_for_function("() => Math.abs(scrollY - 1500) < 2")
+    assert page.evaluate("() => window.__sameDocument") is True
+    # a link into a section of another page lands on that section
+    page.evaluate("""() => { window.__navigated = new Promise(resolve =>
+        document.addEventListener('lw:navigated', resolve, {once: true})); }""")
+    page.locator('article a[href*="glossary.html#"]').first.click()
+    page.evaluate("() => window.__navigated")
+    target = page.evaluate("() => decodeURIComponent(location.hash.slice(1))")
+    box = page.evaluate("(id) => document.getElementById(id).getBoundingClientRect().top",
+                        target)
+    assert 0 <= box < 300, f"#{target} is at {box} px, not at the top of the screen"
+
+
+def test_another_deployment_loads_as_a_new_page(page: Page, site_server: SiteServer):
+    page.goto(site_server.url(LESSON_3))
+    page.evaluate("() => { window.__sameDocument = true; }")
+    swapped_fetches = []
+
+    def other_build(route: Route) -> None:
+        if route.request.resource_type == "fetch":
+            swapped_fetches.append(route.request.url)
+            response = route.fetch()
+            body = re.sub(r'(<meta name="lw-build" content=")[^"]*', r"\g<1>0000000000000000",
+                          response.text())
+            route.fulfill(response=response, body=body)
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/05-residual-idea\.html$"), other_build)
+    page.locator('nav.bd-docs-nav a[href$="05-residual-idea.html"]').first.click()
+    page.wait_for_function("() => window.__sameDocument === undefined "
+                           "&& location.pathname.endsWith('05-residual-idea.html')")
+    assert swapped_fetches, "the swap never fetched the page"
+    expect(page.locator("article.bd-article h1").first).to_contain_text("residual idea")
+
+
+def test_a_failed_fetch_loads_as_a_new_page(page: Page, site_server: SiteServer, guard):
+    page.goto(site_server.url(LESSON_3))
+    page.evaluate("() => { window.__sameDocument = true; }")
+    guard.expect_failed_requests(lambda url: url.endswith("05-residual-idea.html"))
+
+    def fail_the_swap(route: Route) -> None:
+        if route.request.resource_type == "fetch":
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/05-residual-idea\.html$"), fail_the_swap)
+    page.locator('nav.bd-docs-nav a[href$="05-residual-idea.html"]').first.click()
+    page.wait_for_function("() => window.__sameDocument === undefined "
+                           "&& location.pathname.endsWith('05-residual-idea.html')")
+    expect(page.locator("article.bd-article h1").first).to_contain_text("residual idea")
+
+
+def test_links_the_swap_leaves_alone(page: Page, site_server: SiteServer):
+    page.goto(site_server.url(LESSON_3))
+    page.evaluate("() => { window.__sameDocument = true; }")
+    # a link within the page is the browser's: no fetch, no swap
+    toc_link = page.locator("#pst-page-toc-nav a").nth(2)
+    toc_link.click()
+    page.wait_for_function("() => location.hash.length > 1")
+    assert page.evaluate("() => window.__sameDocument") is True
+    # the search page runs its search on load: it is loaded as a new page
+    page.evaluate("""() => { const a = document.createElement('a');
+        a.href = '../search.html'; a.id = 'to-search'; a.textContent = 'search';
+        document.querySelector('article').append(a); }""")
+    page.locator("#to-search").click()
+    page.wait_for_function("() => window.__sameDocument === undefined "
+                           "&& location.pathname.endsWith('search.html')")
+
+
+def test_stop_after_a_swap_reruns_only_this_lessons_setup(page: Page, site_server: SiteServer):
+    page.goto(site_server.url(LESSON_7))
+    wait_runtime(page)
+    python_says(page, "lesson_seven = 7")
+    follow(page, DEMO.split("/")[-1])
+    # the demonstration page's hidden set-up ran in the kept worker; lesson 7's name is gone
+    assert python_says(page, "print('slope_of_sigmoid' in globals(), "
+                             "'lesson_seven' in globals())") == "True False"
+
+    loop_cell = first_cell(page)
+    set_editor_code(loop_cell, "while True:\n    pass")
+    action(loop_cell, "run").click()
+    wait_state(loop_cell, "busy")
+    action(loop_cell, "stop").click()
+    page.wait_for_function("() => document.documentElement.dataset.lwRuntime === 'ready'",
+                           timeout=RUNTIME_TIMEOUT_MS)
+    assert python_says(page, "print('slope_of_sigmoid' in globals(), "
+                             "'lesson_seven' in globals())") == "True False"
+    assert page.evaluate("() => window.__workers") == 2  # Stop still means a new worker
+
+    page.go_back()
+    page.wait_for_function("() => location.pathname.endsWith('07-summary-and-next.html')")
+    expect(page.locator("article.bd-article h1").first).to_contain_text(re.compile("summary", re.I))
+    # the demonstration page's set-up does not follow the reader into lesson 7
+    assert python_says(page, "print('slope_of_sigmoid' in globals())") == "False"
