@@ -1,7 +1,14 @@
 """Measure the built site the way a reader feels it, against issue 6's budgets.
 
 Run as a file (builds nothing; needs `make book` first):
-    python build/bench_site.py [--runs 5] [--build-timing] [--json results.json]
+    python build/bench_site.py [--runs 5] [--startup-runs 3] [--only-startup]
+                               [--build-timing] [--json results.json]
+
+It starts with what a reader waits for before live Python answers (issue 13), side by
+side in one run, each on a fresh on-disk profile (an incognito context has no wasm code
+cache): the bare runtime's floor, lesson 3 cold, lesson 5 after an article swap from
+lesson 3 (same page, same worker), lesson 5 by a full navigation from lesson 3 (same
+profile), with their ratios to the floor, and first contentful paint.
 
 It serves _build/html locally, drives headless Chromium through Playwright and prints
 median, min and max over the runs of every figure, with the budget and how it was
@@ -20,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,9 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "widgets"))
 
-from playwright.sync_api import BrowserContext, Locator, Page, Request, sync_playwright  # noqa: E402
+from playwright.sync_api import (BrowserContext, Locator, Page, Playwright, Request,  # noqa: E402
+                                 sync_playwright)
 
-from chromium_launch import launch_chromium  # noqa: E402
+from chromium_launch import CHROMIUM, CHROMIUM_ARGS, launch_chromium  # noqa: E402
 from live_page import (WORKER_KINDS, commit_prediction, initial_data, output_text,  # noqa: E402
                        run_cell, top_level_cells, wait_runtime, wait_state)
 from site_server import SiteServer, site_pages  # noqa: E402
@@ -279,6 +288,159 @@ def control_latencies(widget: Locator, spec: dict, depth: int) -> list[float]:
     return times
 
 
+# --- start-up: what a reader waits for (issue 13) -------------------------------------
+
+COLD_LESSON = "lessons/03-crisis-before-2015.html"
+NEXT_LESSON = "lessons/05-residual-idea.html"  # the next lesson with a gradient chart
+FLOOR_PAGE = "_bench/floor.html"  # served by a route, never written into the site
+
+# From `start` (ms on the page's clock) to the frame after the first gradient chart with a
+# depth control redraws for a depth change made the moment its controls are enabled,
+# with its predict prompt answered first, as a reader would.
+FIRST_REDRAW = r"""
+(() => {
+  const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
+  const bench = window.__lwBench = {
+    async redraw(start) {
+      for (;;) {
+        const widget = [...document.querySelectorAll('.lw-widget[data-lw-kind="view"]')]
+          .find(el => el.querySelector('form.lw-controls [name="depth"]'));
+        if (widget && widget.dataset.lwPredict === 'pending') {
+          const choice = widget.querySelector('fieldset.lw-predict input[type="radio"]');
+          if (choice) choice.checked = true;
+          widget.querySelector('[data-lw-action="show-result"]')?.click();
+        }
+        if (widget && widget.dataset.lwState === 'ready' && widget.dataset.lwPredict !== 'pending') {
+          const field = widget.querySelector('form.lw-controls [name="depth"]');
+          const value = Number(field.value);
+          const before = Number(widget.dataset.lwRenders || 0);
+          field.value = String(value > Number(field.min || 1) ? value - 1 : value + 1);
+          field.dispatchEvent(new Event('input', {bubbles: true}));
+          field.dispatchEvent(new Event('change', {bubbles: true}));
+          while (Number(widget.dataset.lwRenders || 0) <= before) {
+            if (widget.dataset.lwState === 'error') throw new Error(
+              widget.querySelector('.lw-status')?.textContent || 'widget error');
+            await frame();
+          }
+          await frame();
+          return performance.now() - start;
+        }
+        await frame();
+      }
+    },
+  };
+  document.addEventListener('DOMContentLoaded', () => { bench.cold = bench.redraw(0); });
+})();
+"""
+
+# Pyodide and numpy in a worker and one numpy sum, nothing else: the runtime's own floor.
+FLOOR_HTML = """<!doctype html><meta charset="utf-8"><title>floor</title><script>
+const dir = new URL("../_static/pyodide/", location.href).href;
+const source = `importScripts(${JSON.stringify(dir)} + "pyodide.js");
+loadPyodide({indexURL: ${JSON.stringify(dir)}})
+  .then(py => py.loadPackage("numpy").then(() => py.runPython("import numpy; int(numpy.arange(10).sum())")))
+  .then(sum => postMessage({sum}), error => postMessage({error: String(error)}));`;
+const worker = new Worker(URL.createObjectURL(new Blob([source], {type: "text/javascript"})));
+window.__floor = new Promise((resolve, reject) => { worker.onmessage = event =>
+  event.data.error ? reject(new Error(event.data.error)) : resolve(performance.now()); });
+</script>"""
+
+STARTUP_FIGURES = {
+    "floor": "bare runtime floor: Pyodide + numpy in a worker, one numpy sum",
+    "cold": "lesson 3 cold: first live redraw",
+    "swap": "lesson 5 after an article swap from lesson 3",
+    "full": "lesson 5 by a full navigation from lesson 3",
+    "fcp": "first contentful paint, lesson 3 cold",
+}
+
+
+def _profile_context(playwright: Playwright, profile: Path) -> BrowserContext:
+    """A browser on a fresh on-disk profile: disk HTTP cache and wasm code cache work as
+    for a returning reader (an incognito context keeps neither)."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900})
+    context.add_init_script(FIRST_REDRAW)
+    return context
+
+
+def startup_run(playwright: Playwright, server: SiteServer, scratch: Path) -> dict[str, float]:
+    """One run of every start-up figure, in seconds, each on its own fresh profile."""
+    found: dict[str, float] = {}
+    floor_profile, swap_profile, full_profile = (scratch / name for name in ("f", "s", "n"))
+    context = _profile_context(playwright, floor_profile)
+    context.route(f"**/{FLOOR_PAGE}", lambda route: route.fulfill(
+        content_type="text/html", body=FLOOR_HTML))
+    page = context.new_page()
+    page.goto(server.url(FLOOR_PAGE))
+    found["floor"] = page.evaluate("() => window.__floor") / 1000
+    context.close()
+
+    context = _profile_context(playwright, swap_profile)
+    page = context.new_page()
+    page.goto(server.url(COLD_LESSON))
+    found["cold"] = page.evaluate("() => window.__lwBench.cold") / 1000
+    found["fcp"] = page.evaluate("""() => performance.getEntriesByName(
+        'first-contentful-paint')[0]?.startTime ?? NaN""") / 1000
+    found["swap"] = page.evaluate("""(href) => new Promise((resolve, reject) => {
+        const start = performance.now();
+        document.addEventListener('lw:navigated',
+            () => window.__lwBench.redraw(start).then(resolve, reject), {once: true});
+        document.querySelector(`nav.bd-docs-nav a[href$="${href}"]`).click();
+    })""", NEXT_LESSON.rsplit("/", 1)[-1]) / 1000
+    context.close()
+
+    context = _profile_context(playwright, full_profile)
+    page = context.new_page()
+    page.goto(server.url(COLD_LESSON))
+    page.evaluate("() => window.__lwBench.cold")
+    wait_for_service_worker(page)
+    page.goto(server.url(NEXT_LESSON))
+    found["full"] = page.evaluate("() => window.__lwBench.cold") / 1000
+    context.close()
+    return found
+
+
+def bench_startup(playwright: Playwright, server: SiteServer, runs: int,
+                  results: Results) -> None:
+    """Every start-up figure, `runs` times, with each run's ratio to that run's floor."""
+    how = ("navigation (or the click, for the swap) to the frame after the first gradient "
+           "chart redraws for a depth change, prompt answered first; fresh on-disk profile")
+    for run in range(runs):
+        scratch = Path(tempfile.mkdtemp(prefix="bench-startup-"))
+        try:
+            found = startup_run(playwright, server, scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        for key, name in STARTUP_FIGURES.items():
+            results.figure(f"start-up: {name}", "s",
+                           "PerformanceObserver 'paint'" if key == "fcp" else how).add(found[key])
+            if key not in ("floor", "fcp"):
+                results.figure(f"start-up ratio to the floor: {name}", "x",
+                               "each run over the same run's floor").add(
+                    found[key] / found["floor"])
+        print(f"bench_site: start-up run {run + 1}/{runs} done", file=sys.stderr)
+
+
+def print_startup(results: Results) -> None:
+    runs = 0
+    print(f"{'start-up (issue 13)':<62} {'median':>8} {'min':>8} {'max':>8}   {'x floor':>17}")
+    for key, name in STARTUP_FIGURES.items():
+        figure = results.figures.get(f"start-up: {name}")
+        if not figure or not figure.samples:
+            continue
+        samples = figure.samples
+        runs = max(runs, len(samples))
+        line = (f"{name[:62]:<62} {statistics.median(samples):>7.2f}s {min(samples):>7.2f}s "
+                f"{max(samples):>7.2f}s")
+        ratio = results.figures.get(f"start-up ratio to the floor: {name}")
+        if ratio and ratio.samples:
+            line += (f"   {statistics.median(ratio.samples):.2f} "
+                     f"({min(ratio.samples):.2f}-{max(ratio.samples):.2f})")
+        print(line)
+    print(f"({runs} runs; ratios are each run over the same run's floor)\n")
+
+
 # --- the benchmark ----------------------------------------------------------------------
 
 def bench_lessons(context_factory, server: SiteServer, lessons: list[str], runs: int,
@@ -451,7 +613,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="builds to time with --build-timing (each takes minutes)")
     parser.add_argument("--lessons", nargs="*", help="lesson pages (default: all)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--startup-runs", type=int, default=3,
+                        help="runs of the start-up figures (each launches three browsers)")
+    parser.add_argument("--only-startup", action="store_true",
+                        help="measure only the start-up figures (issue 13)")
     args = parser.parse_args(argv)
+    if args.startup_runs < 1:
+        parser.error("--startup-runs must be at least 1")
     if args.runs < 5:
         parser.error("--runs must be at least 5 (issue 6 asks for five runs of each)")
     results = Results()
@@ -463,6 +631,12 @@ def main(argv: list[str] | None = None) -> int:
     lessons = args.lessons or [p for p in site_pages(server.site_dir)
                                if p.startswith("lessons/")]
     with server, sync_playwright() as playwright:
+        bench_startup(playwright, server, args.startup_runs, results)
+        if args.only_startup:
+            print_startup(results)
+            if args.json:
+                args.json.write_text(json.dumps(results.rows(), indent=2))
+            return 0
         browser = launch_chromium(playwright)
 
         def context_factory() -> BrowserContext:
@@ -481,6 +655,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in ("full build", "rebuild with nothing changed"):
             results.figure(name, "s", "not measured").note = "run with --build-timing"
     rows = results.rows()
+    print_startup(results)
     print_table(rows)
     for lesson, files in results.largest.items():
         print(f"\nLargest files before interaction on {lesson} (bytes as served):")
