@@ -466,6 +466,11 @@ def _validate_race(settings: dict) -> dict:
 #: every widget that trains and streams its state (gradflow.streaming): name -> class
 TRAINERS: dict[str, type[StreamedTrainer]] = {"race": TrainingRace}
 
+# Nielsen's speed of learning of each hidden layer, on the digits (lesson 2).
+from .nielsen import NielsenSpeeds, nielsen_outcome  # noqa: E402
+
+TRAINERS[NielsenSpeeds.name] = NielsenSpeeds
+
 # lesson 1's network on the handwritten digits: what the layers learn (digit_features.py)
 from .digit_features import DigitFeatures  # noqa: E402
 
