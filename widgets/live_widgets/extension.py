@@ -28,15 +28,16 @@ from .progress_page import ProgressPageDirective, setup_progress_page
 from .quiz import QuizDirective, setup_quiz
 from .root_redirect import setup_root_redirect
 from .service_worker import setup_service_worker
-from .view_widget import (GradientFlowDirective, PathLengthsDirective, TrainingRaceDirective,
-                          setup_view_widget)
+from .view_widget import (GradientFlowDirective, LayerSpeedsDirective, PathLengthsDirective,
+                          TrainingRaceDirective, setup_view_widget)
 from .widget_base import WidgetDirective
 
 DIRECTIVES: dict[str, type[WidgetDirective]] = {
     d.directive_name: d
     for d in (LiveCodeDirective, GradientFlowDirective, PathLengthsDirective,
               TrainingRaceDirective, GradientCorrelationDirective, ExerciseDirective,
-              QuizDirective, ProgressPageDirective, DigitFeaturesDirective)
+              QuizDirective, ProgressPageDirective, DigitFeaturesDirective,
+              LayerSpeedsDirective)
 }
 ROLES = {"computed": ComputedRole}
 

@@ -313,3 +313,10 @@ class TrainingRaceDirective(TrainerDirective):
     """``{training-race}``: gradflow's ``TrainingRace``, streamed in the browser."""
     directive_name = "training-race"
     view = RACE
+
+
+class LayerSpeedsDirective(TrainerDirective):
+    """``{layer-speeds}``: Nielsen's speed of learning of each hidden layer, on the digits
+    (gradflow.nielsen), streamed in the browser."""
+    directive_name = "layer-speeds"
+    view = "nielsen"
