@@ -10,31 +10,7 @@ from __future__ import annotations
 import math
 import re
 
-_SUPERSCRIPTS = str.maketrans("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+0123456789")
-#: 9.09e-13, 0.000909, 2, and the typeset 9.09 × 10⁻¹³ or 9.09 x 10^-13
-_NUMBER = re.compile(
-    r"(?P<mantissa>[-+−]?\d+(?:[.,]\d+)*(?:\.\d+)?)"
-    r"(?:\s*[eE](?P<e>[-+−]?\d+)"
-    r"|\s*[×x*]\s*10(?:\^\(?(?P<caret>[-+−]?\d+)\)?|(?P<sup>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)))?"
-)
-
-
-def numbers_in(text: str) -> list[float]:
-    """Every number written in ``text``, in any of the forms a reader would type or read."""
-    found = []
-    for match in _NUMBER.finditer(text):
-        mantissa = match["mantissa"].replace("−", "-").replace(",", "")
-        try:
-            value = float(mantissa)
-        except ValueError:
-            continue
-        exponent = match["e"] or match["caret"]
-        if exponent is not None:
-            value *= 10.0 ** int(exponent.replace("−", "-"))
-        elif match["sup"]:
-            value *= 10.0 ** int(match["sup"].translate(_SUPERSCRIPTS))
-        found.append(value)
-    return found
+from gradflow.text import numbers_in
 
 
 def states_number(text: str, answer: float, tolerance: float) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Mapping
 
-from .quiz_hints import numbers_in
+from gradflow.text import numbers_in
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 #: controls whose value a sentence names as a count ("30 layers", "54 blocks"); number
