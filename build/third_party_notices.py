@@ -12,6 +12,9 @@ from verified_files import AssetError
 # The npm tarball of Pyodide carries no licence file; Pyodide is MPL-2.0 (its
 # package.json says so), and this is the verbatim MPL-2.0 text.
 PYODIDE_LICENCE = Path(__file__).parent / "licences" / "MPL-2.0.txt"
+# The handwritten digits (data/digits-8x8.bin) are data, not software: CC BY 4.0 asks for
+# credit, a link to the licence and a note of changes, which this file gives.
+DIGITS_NOTICE = Path(__file__).parent / "licences" / "digits-NOTICE.txt"
 
 
 def _npm_package(folder: Path) -> tuple[str, str, str, bytes]:
@@ -57,8 +60,12 @@ def write_notices(root: Path, assets: Path, numpy_wheel: Path,
             file_name = name.replace("@", "").replace("/", "-") + "-LICENSE.txt"
             entries.append((f"{name} (in {bundle})", version, licence, file_name, text))
 
-    lines = ["Third-party software shipped with Deep Revolution",
-             "=" * 49, "",
+    entries.append(("Optical Recognition of Handwritten Digits, test set (data/digits-8x8.bin, "
+                    "from scikit-learn's copy)", "1998", "CC-BY-4.0", "digits-NOTICE.txt",
+                    DIGITS_NOTICE.read_bytes()))
+
+    lines = ["Third-party software and data shipped with Deep Revolution",
+             "=" * 58, "",
              f"The site serves these components from its own origin (Pyodide "
              f"{pins.PYODIDE_VERSION} runtime, numpy, plotly.js, KaTeX, CodeMirror, Font Awesome icons).",
              "Each licence text is in the file named beside the component.", ""]
