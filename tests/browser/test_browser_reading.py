@@ -159,12 +159,15 @@ def _assert_drawn(area: Locator, what: str) -> None:
 
 
 def _shown_chart_area(widget: Locator) -> Locator:
-    """What print shows for a chart: the live plotly chart, or the build-time picture."""
-    for selector in (".lw-chart", ".lw-static-chart"):
-        area = widget.locator(f":scope > {selector}")
+    """What print shows for a chart: the live plotly chart, or the build-time picture; for
+    a prompt still waiting, the picture in the end section (the prompt prints open)."""
+    name = widget.get_attribute("id")
+    areas = [widget.locator(f":scope > {selector}") for selector in (".lw-chart", ".lw-static-chart")]
+    areas.append(widget.page.locator(f'.lw-print-answer[data-lw-for="{name}"] > .lw-static-chart'))
+    for area in areas:
         if area.count() and area.is_visible() and area.bounding_box()["height"] > 50:
             return area
-    raise AssertionError(f"#{widget.get_attribute('id')}: no chart shows in print")
+    raise AssertionError(f"#{name}: no chart shows in print")
 
 
 @pytest.mark.parametrize("lesson", ["lessons/02-vanishing-gradients.html",
@@ -276,3 +279,60 @@ def test_without_javascript_the_header_bar_hides_the_text_scrolled_under_it(
             f"{lesson} at {viewport['width']} px: the header bar is see-through "
             f"({state['colour']}); its icons draw over the text under it")
         assert state["icons"] >= 1 and state["covered"] == [], (lesson, state)
+
+
+def _pdf_pages_text(pdf: bytes) -> list[str]:
+    """Each printed page's text, whitespace collapsed (lines wrap differently on paper)."""
+    import pypdfium2 as pdfium  # the project's test requirements (requirements.txt)
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [" ".join(document[i].get_textpage().get_text_range().split())
+                for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lesson", ["lessons/02-vanishing-gradients.html",
+                                    "lessons/04-degradation.html"])
+def test_a_printed_prompt_is_open_and_its_result_prints_at_the_end(page: Page, site_server,
+                                                                     lesson):
+    # The decision (issue 11, "prompts print open, with the answers folded at the end for
+    # teachers"): a lesson printed before the prompts are answered is a worksheet. Beside
+    # each prompt: the question and its choices, and a note; the prompt's chart, readout
+    # and caption print in the end section with the discussion. Read back from the PDF.
+    page.goto(site_server.url(lesson), wait_until="load")
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
+    pending = page.locator('.lw-widget[data-lw-predict="pending"]')
+    assert pending.count() >= 1, f"{lesson} has no predict prompt"
+    texts = _pdf_pages_text(page.pdf(format="A4"))
+    heading = "For teachers: what the predict prompts show"
+    start = next((i for i, text in enumerate(texts) if "For teachers: what the predict" in text),
+                 None)
+    assert start is not None, f"{lesson}: the printed lesson has no section {heading!r}"
+    before, after = " ".join(texts[:start]), " ".join(texts[start:])
+    assert after.count("The result is printed at the end") == 0
+    for index in range(pending.count()):
+        widget = pending.nth(index)
+        name = widget.get_attribute("id")
+        question = _words(widget.locator("fieldset.lw-predict legend").inner_text())
+        assert question[:60] in before, f"{lesson} #{name}: the prompt did not print in place"
+        for choice in widget.locator("fieldset.lw-predict label").all_inner_texts():
+            assert _words(choice) in before, f"{lesson} #{name}: choice {choice!r} did not print"
+        assert "The result is printed at the end of the lesson, for the teacher." in before
+        readout = _words(widget.locator(":scope > .lw-readout").text_content())
+        assert readout, f"{lesson} #{name} has no readout"
+        assert readout[:50] not in before, (
+            f"{lesson} #{name}: the result prints beside its open prompt: {readout[:50]!r}")
+        assert readout[:50] in after, f"{lesson} #{name}: the result is not in the end section"
+        assert f"After the prompt “{question[:40]}" in after
+    # once the prompt is answered, its result prints in place and the end section goes
+    for name in [widget.get_attribute("id") for widget in pending.all()]:
+        commit_prediction(page.locator(f"#{name}"))
+    texts = _pdf_pages_text(page.pdf(format="A4"))
+    assert not any("For teachers: what the predict" in text for text in texts)
+    assert not any("The result is printed at the end" in text for text in texts)

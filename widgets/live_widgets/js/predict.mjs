@@ -36,7 +36,28 @@ export class PredictPrompt {
     this.note = el("p", { class: "lw-predict-note", "aria-live": "polite" });
     this.fieldset.append(this.note);
     button.addEventListener("click", () => this.commit());
+    /** The result's copy at the end of the page, printed while the prompt waits. */
+    /** @type {HTMLElement | null} */
+    this.printedResult = this.printResult();
     if (root.id) this.holdBackAfterGuess(root.id);
+  }
+
+  /**
+   * On paper a waiting prompt prints open, so its result (the build-time picture, the
+   * readout, the caption) prints in the end section for the teacher instead of beside
+   * the question; live-widgets.css hides it in place. Every chart still prints.
+   */
+  printResult() {
+    const parts = [":scope > .lw-static-chart", ":scope > .lw-readout", ":scope > .lw-caption"]
+      .map((selector) => this.root.querySelector(selector))
+      .filter((part) => part !== null);
+    if (!parts.length) return null;
+    const copies = parts.map((part) => {
+      const copy = /** @type {HTMLElement} */ (part.cloneNode(true));
+      for (const withId of [copy, ...copy.querySelectorAll("[id]")]) withId.removeAttribute("id");
+      return copy;
+    });
+    return this.printItem(copies);
   }
 
   /**
@@ -60,6 +81,23 @@ export class PredictPrompt {
    * @param {HTMLElement} block
    */
   printCopy(block) {
+    const copy = /** @type {HTMLElement} */ (block.cloneNode(true));
+    copy.hidden = false;
+    copy.removeAttribute("data-lw-after"); // the copy is not itself held back
+    for (const withId of copy.querySelectorAll("[id]")) withId.removeAttribute("id");
+    // under the prompt's printed result, when it has one: one entry per prompt
+    if (this.printedResult) {
+      this.printedResult.append(copy);
+      return null;
+    }
+    return this.printItem([copy]);
+  }
+
+  /**
+   * One entry of the page's end section, "After the prompt …:" and `content`.
+   * @param {HTMLElement[]} content
+   */
+  printItem(content) {
     const article = document.querySelector("article") || document.querySelector("main");
     if (!article) return null;
     let section = /** @type {HTMLElement | null} */ (article.querySelector(":scope > .lw-print-answers"));
@@ -70,25 +108,27 @@ export class PredictPrompt {
     }
     const legend = this.fieldset?.querySelector("legend")?.textContent?.trim() || this.root.id;
     const item = el("div", { class: "lw-print-answer" });
+    if (this.root.id) item.dataset.lwFor = this.root.id;
     item.append(el("p", { class: "lw-print-prompt" }, `After the prompt “${legend}”:`));
-    const copy = /** @type {HTMLElement} */ (block.cloneNode(true));
-    copy.hidden = false;
-    copy.removeAttribute("data-lw-after"); // the copy is not itself held back
-    for (const withId of copy.querySelectorAll("[id]")) withId.removeAttribute("id");
-    item.append(copy);
+    item.append(...content);
     section.append(item);
     return item;
   }
 
-  /** Show the held-back text in place, and drop its printed copy. */
+  /** Show the held-back text in place, and drop the printed copies (result and text). */
   releaseAfterGuess() {
-    for (const { block, standIn, printed } of this.afterGuess) {
-      block.hidden = false;
-      standIn.remove();
-      const section = printed?.parentElement;
-      printed?.remove();
+    const printed = [this.printedResult];
+    for (const held of this.afterGuess) {
+      held.block.hidden = false;
+      held.standIn.remove();
+      printed.push(held.printed);
+    }
+    for (const item of printed) {
+      const section = item?.parentElement;
+      item?.remove();
       if (section && !section.querySelector(".lw-print-answer")) section.remove();
     }
+    this.printedResult = null;
     this.afterGuess = [];
   }
 
