@@ -467,7 +467,7 @@ def _validate_race(settings: dict) -> dict:
 TRAINERS: dict[str, type[StreamedTrainer]] = {"race": TrainingRace}
 
 # Nielsen's speed of learning of each hidden layer, on the digits (lesson 2).
-from .nielsen import NielsenSpeeds, nielsen_outcome  # noqa: E402
+from .nielsen import NIELSEN_STEPS, NielsenSpeeds, nielsen_outcome  # noqa: E402
 
 TRAINERS[NielsenSpeeds.name] = NielsenSpeeds
 
