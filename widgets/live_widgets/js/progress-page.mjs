@@ -129,6 +129,17 @@ function ofTotal(n, total) {
   return total === 0 ? "–" : `${n} of ${total}`;
 }
 
+/** The columns of the summary table, and of a decoded code (same order as CODE_FIELDS). */
+function tableHead() {
+  const row = el("tr");
+  for (const column of ["Lesson", "Prompts answered", "Guesses right", "Quiz right first time", "Exercises passed"]) {
+    row.append(el("th", { scope: "col" }, column));
+  }
+  const head = el("thead");
+  head.append(row);
+  return head;
+}
+
 /** The progress page: the summary table, name, date and code; print; forget; verify. */
 class ProgressPage {
   /** @param {HTMLElement} root */
@@ -213,12 +224,7 @@ class ProgressPage {
     if (document.activeElement !== this.nameInput) this.nameInput.value = progress.name;
     this.date.textContent = `Date: ${today()}`;
     const counts = this.counts();
-    const head = el("thead");
-    const headRow = el("tr");
-    for (const column of ["Lesson", "Predict prompts answered", "Guesses right", "Quiz questions right first time", "Exercises passed"]) {
-      headRow.append(el("th", { scope: "col" }, column));
-    }
-    head.append(headRow);
+    const head = tableHead();
     const body = el("tbody");
     this.lessons.forEach((lesson, i) => {
       const c = counts[i];
@@ -293,12 +299,7 @@ class ProgressPage {
     result.dataset.lwResult = "match";
     const table = el("table", { class: "lw-data lw-progress-table" });
     table.append(el("caption", {}, `The code matches the name. It holds these numbers, for ${decoded.date}:`));
-    const headRow = el("tr");
-    for (const column of ["Lesson", "Prompts answered", "Guesses right", "Quiz right first time", "Exercises passed"]) {
-      headRow.append(el("th", { scope: "col" }, column));
-    }
-    const head = el("thead");
-    head.append(headRow);
+    const head = tableHead();
     const body = el("tbody");
     decoded.lessons.forEach((numbers, i) => {
       const row = el("tr");
