@@ -49,7 +49,8 @@ def page_needs_python(doctree: nodes.document | None) -> bool:
 
 def early_worker_script(worker_url: str) -> str:
     """The inline script that starts the worker at ``worker_url`` (relative to the page)."""
-    return _SCRIPT % (json.dumps(worker_url), EARLY_WORKER_GLOBAL)
+    # "<" escaped: the text sits inside <script>, where "</script" would end it
+    return _SCRIPT % (json.dumps(worker_url).replace("<", "\\u003c"), EARLY_WORKER_GLOBAL)
 
 
 def build_id(assets: Path | None) -> str:
