@@ -85,3 +85,17 @@ def test_the_shared_parsing_examples(case):
     else:
         parsed = parse_setting(spec, case["text"])
         assert parsed == case["value"] and type(parsed) is type(case["value"])
+
+
+def test_every_random_seed_is_the_one_seed_control():
+    # declared once (controls.seed_control): a free number box, or a slider over exactly
+    # the seeds a claim was measured over; only the help text says what the seed draws
+    from gradflow.controls import FREE_SEEDS, seed_control
+
+    seeds = [(name, c) for name, controls, _ in SCHEMAS for c in controls if c["name"] == "seed"]
+    assert {"gradient", "paths", "race"} <= {name for name, _ in seeds}
+    for name, control in seeds:
+        bounds = (control["min"], control["max"])
+        expected = seed_control(None if bounds == FREE_SEEDS else bounds, control["help"])
+        assert control == expected, name
+    assert seed_control()["kind"] == "number" and seed_control((0, 9))["kind"] == "range"

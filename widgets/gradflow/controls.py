@@ -39,6 +39,20 @@ def number_control(name, label, low, high, step, help_):
             "min": low, "max": high, "step": step, "help": help_}
 
 
+#: the seeds a reader may type where no claim rests on the seed: any draw is as good
+FREE_SEEDS = (0, 10_000)
+
+
+def seed_control(seeds: tuple[int, int] | None = None,
+                 help_: str = "Change it to draw other random weights.") -> dict:
+    """The "Random seed" setting, declared once for every view. Without ``seeds``: a
+    number box over FREE_SEEDS. With ``seeds``, the seeds a claim of the lesson was
+    measured over: a slider over exactly those, so the reader cannot leave them."""
+    if seeds is None:
+        return number_control("seed", "Random seed", *FREE_SEEDS, 1, help_)
+    return range_control("seed", "Random seed", *seeds, 1, help_)
+
+
 def select_control(name, label, choices, help_):
     values = [value for value, _ in choices]
     kind = "int" if all(isinstance(v, int) and not isinstance(v, bool) for v in values) else "str"
