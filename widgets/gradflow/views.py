@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 
-from .config import ACTIVATIONS, INITS, STD_RANGE, SEED_RANGE
+from .config import ACTIVATIONS, INITS, STD_RANGE
 # The settings schema lives in controls; its names stay importable from here.
 from .controls import (checkbox_control, number_control, parse_setting, range_control,
-                       select_control, validate_controls)
+                       seed_control, select_control, validate_controls)
 from .figures import gradient_figure, loss_figure, path_figure
 from .paths import path_gradient_share, path_length_distribution
 from .stack import simulate
@@ -75,7 +75,7 @@ GRADIENT_CONTROLS = [
                      "Residual branches run batch norm (if ticked), then the activation, then the "
                      "weights (He et al. 2016), so every branch ends with weights."),
     checkbox_control("batch_norm", "Batch normalisation", "Normalise each layer's inputs over the batch."),
-    number_control("seed", "Random seed", SEED_RANGE[0], 10_000, 1, "Change it to draw other random weights."),
+    seed_control(),
     checkbox_control("log_y", "Log scale", "Show gradient size on a logarithmic axis."),
     checkbox_control("theory", "Show theory lines", "Overlay the (1/4)^n bound or the identity path."),
 ]
@@ -198,7 +198,7 @@ PATH_CONTROLS = [
                    "At 0.35 most of the gradient comes from paths through 5 to 17 branches, "
                    "as Veit et al. measured in a trained ResNet; 1 is an untrained branch at "
                    "full size."),
-    number_control("seed", "Random seed", SEED_RANGE[0], 10_000, 1, "Change it to draw other random weights."),
+    seed_control(),
 ]
 # Branch strength 0.35 by default: measured over seeds 0-2 with 54 blocks, it puts the
 # peak of the gradient at paths through 9 or 10 branches and 89-90 % of the gradient on
@@ -332,8 +332,8 @@ class TrainingRace(StreamedTrainer):
                       "Weight layers between the input and output layers of each deep "
                       "network; the residual one has half as many two-layer blocks."),
         range_control("steps", "Training steps", *RACE_STEPS, "How many steps each network trains."),
-        range_control("seed", "Random seed", *RACE_SEEDS, 1,
-                      "Other random data and starting weights (the shaded bands span seeds 0-9)."),
+        seed_control(RACE_SEEDS, "Other random data and starting weights (the shaded bands "
+                                 "span seeds 0-9)."),
     ]
     defaults = {**RACE_CLAIM_DEPTHS, "steps": RACE_CLAIM_FROM_STEP, "seed": 0}
     name = "race"
