@@ -197,7 +197,8 @@ PATH_CONTROLS = [
                    "How strongly each branch acts (its output is multiplied by this). "
                    "At 0.35 most of the gradient comes from paths through 5 to 17 branches, "
                    "as Veit et al. measured in a trained ResNet; 1 is an untrained branch at "
-                   "full size."),
+                   "full size. It changes only the share-of-gradient line, so it shows when "
+                   "that line is on."),
     seed_control(),
 ]
 # Branch strength 0.35 by default: measured over seeds 0-2 with 54 blocks, it puts the
