@@ -71,3 +71,25 @@ def test_help_documents_every_option():
         assert run.returncode == 0
         for f in fields(config):
             assert "--" + f.name.replace("_", "-") in run.stdout
+
+
+def test_nielsen_table_and_json_match_the_library():
+    from gradflow.nielsen import NielsenSpeeds
+
+    run = gradflow("nielsen", "--hidden-layers", "2", "--steps", "50", "--json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    expected = NielsenSpeeds({"hidden_layers": 2, "steps": 50})
+    expected.run_to_end()
+    assert len(data["speeds"]) == 51
+    assert data["speeds"][0] == pytest.approx(expected.speeds[0], rel=1e-12)
+    assert data["speeds"][-1] == pytest.approx(expected.speeds[-1], rel=1e-9)
+    table = gradflow("nielsen", "--hidden-layers", "3", "--steps", "50", "--every", "25")
+    assert table.returncode == 0, table.stderr
+    assert "0.012, 0.060, 0.283" in table.stdout  # Nielsen's published row beside ours
+    assert [l.split()[0] for l in table.stdout.splitlines() if l.strip()[:1].isdigit()] == ["0", "25", "50"]
+
+
+def test_nielsen_refuses_depths_outside_the_measured_range():
+    run = gradflow("nielsen", "--hidden-layers", "9")
+    assert run.returncode == 2 and "hidden_layers must be from 2 to 5, got 9" in run.stderr

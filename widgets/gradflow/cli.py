@@ -4,6 +4,7 @@
     python -m gradflow simulate --depth 30 --residual --zero-init-branch --json
     python -m gradflow train --depth 20 --residual --zero-init-branch
     python -m gradflow paths --blocks 54 --gradient
+    python -m gradflow nielsen --hidden-layers 4 --steps 300
 
 Bad values give a one-line error and exit status 2, never a traceback.
 """
@@ -157,6 +158,33 @@ def run_paths(args) -> str:
     return "\n".join(out)
 
 
+def run_nielsen(args) -> str:
+    from .nielsen import NIELSEN_PUBLISHED, NIELSEN_RECIPE, NielsenSpeeds
+
+    run = NielsenSpeeds({"hidden_layers": args.hidden_layers, "steps": args.steps,
+                         "seed": args.seed})
+    every = args.every or max(1, args.steps // 10)
+    state = run.advance(0)
+    while not state["done"]:
+        state = run.advance(every)
+    if args.json:
+        return json.dumps({"settings": run.settings, "recipe": NIELSEN_RECIPE,
+                           "speeds": run.speeds, "accuracy": run.accuracy}, indent=1)
+    hidden = args.hidden_layers
+    steps = sorted(set(range(0, run.step + 1, every)) | {run.step})
+    rows = [[t] + [format_number(run.speeds[t][i], 3) for i in range(hidden)]
+            + [format_number(run.ratio(t), 3)] for t in steps]
+    lines = [f"Nielsen's recipe on the first {NIELSEN_RECIPE['images']} digits: "
+             f"{hidden} hidden layers of {NIELSEN_RECIPE['width']} sigmoid units, seed {args.seed}",
+             "Speed of each hidden layer (length of the averaged bias gradient):",
+             _table(["step"] + [f"layer {i + 1}" for i in range(hidden)] + ["last / first"], rows),
+             f"Training accuracy after {run.step} steps: {format_number(100 * run.accuracy, 3)} %."]
+    if hidden in NIELSEN_PUBLISHED:
+        lines.append(f"Nielsen's published speeds at the start (MNIST): "
+                     f"{', '.join(NIELSEN_PUBLISHED[hidden])}.")
+    return "\n".join(lines)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m gradflow", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
@@ -194,6 +222,22 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument(flag, type=type(default), default=default, metavar="N", help=help_)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(run=run_paths)
+
+    from .nielsen import NielsenSpeeds
+    limits = {c["name"]: c for c in NielsenSpeeds.controls}
+    p = commands.add_parser("nielsen", help="Nielsen's layer speeds on the digits; table",
+                            description="Train a sigmoid network like Nielsen's (hidden layers of "
+                            "30) on 1,000 handwritten digits and print each hidden layer's speed "
+                            "of learning.")
+    for name in ("hidden_layers", "steps", "seed"):
+        c = limits[name]
+        p.add_argument("--" + name.replace("_", "-"), type=int, default=NielsenSpeeds.defaults[name],
+                       metavar="N", help=f"{c['help']} ({c['min']} to {c['max']}; default: "
+                                         f"{NielsenSpeeds.defaults[name]})")
+    p.add_argument("--every", type=int, default=0, metavar="N",
+                   help="print a row every N steps (default: a tenth of the steps)")
+    p.add_argument("--json", action="store_true", help="print every step's speeds as JSON")
+    p.set_defaults(run=run_nielsen)
     return parser
 
 
