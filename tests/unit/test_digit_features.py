@@ -19,20 +19,38 @@ LONGEST = df.STEPS[1]
 
 
 BUDGETS = range(df.STEPS[0], df.STEPS[1] + 1, df.STEPS[2])
-#: the second-layer units' favourite held-out labels per seed and budget (filled by trained)
-FAVOURITES: dict[tuple[int, int], list[list[int]]] = {}
 
 
 @functools.lru_cache(maxsize=None)
 def trained(seed: int) -> df.DigitFeatures:
-    """The longest run a reader can start, per seed (a k-step run is its first k steps:
-    the learning rate is constant, and the whole training set is used every step)."""
+    """The longest run a reader can start, per seed, as the widget runs it."""
     run = df.DigitFeatures({"steps": LONGEST, "seed": seed})
-    for budget in BUDGETS:
-        run.advance(budget - run.step)
-        FAVOURITES[seed, budget] = [[int(run.y_test[i]) for i in unit["top"]]
-                                    for unit in run.units()["second"]]
+    run.advance(LONGEST)
     return run
+
+
+@functools.lru_cache(maxsize=None)
+def step_by_step(seed: int) -> dict:
+    """The longest run again, measured after every step: {"held_out": [accuracy after
+    step 1, 2, ...], "favourites": {budget: each shown second-layer unit's favourite
+    labels}, "theta": the final weights}. A k-step run is this run's first k steps: the
+    learning rate is constant and the mini-batches come in the same order."""
+    run = df.DigitFeatures({"steps": LONGEST, "seed": seed})
+    held_out, favourites = [], {}
+    for step in range(1, LONGEST + 1):
+        run.train_step()
+        held_out.append(run.network.accuracy(run.x_test, run.y_test))
+        if step in BUDGETS:
+            favourites[step] = [[int(run.y_test[i]) for i in unit["top"]]
+                                for unit in run.units()["second"]]
+    return {"held_out": held_out, "favourites": favourites, "theta": run.network.theta.copy()}
+
+
+def test_measured_run_is_the_widgets_run():
+    assert np.array_equal(step_by_step(4)["theta"], trained(4).network.theta)
+    measured = trained(4)
+    assert measured.measured_at[-1] == LONGEST
+    assert measured.test_accuracy[-1] == step_by_step(4)["held_out"][-1]
 
 
 def test_backward_matches_finite_differences():
@@ -61,8 +79,7 @@ def test_the_split_holds_out_every_fourth_digit_and_never_trains_on_it():
 def test_lesson_claim_every_budget_beats_the_stated_accuracy(seed):
     """The lesson says: from 50 steps on (every budget the widget allows), more than 9 in 10
     of the held-out digits are recognised, for every seed."""
-    run = trained(seed)
-    after = run.test_accuracy[df.CLAIM_FROM_STEP - 1:]
+    after = step_by_step(seed)["held_out"][df.CLAIM_FROM_STEP - 1:]
     assert min(after) > df.CLAIM_ACCURACY, (
         f"seed {seed}: held-out accuracy {min(after):.3f} at step "
         f"{df.CLAIM_FROM_STEP + int(np.argmin(after))}")
@@ -81,6 +98,7 @@ def test_recipe_is_not_chaotic(seed):
     nudged.advance(LONGEST)
     assert np.abs(nudged.network.theta - run.network.theta).max() < 1e-9
     assert nudged.test_accuracy == run.test_accuracy
+    assert nudged.measured_at == run.measured_at
     mine, theirs = run.state(), nudged.state()
     assert mine["table"] == theirs["table"]
     assert mine["images"] == theirs["images"]
@@ -88,14 +106,17 @@ def test_recipe_is_not_chaotic(seed):
 
 
 def test_chunks_give_the_same_run_as_one_go():
-    whole = df.DigitFeatures({"steps": 60, "seed": 2})
-    whole.advance(60)
-    chunked = df.DigitFeatures({"steps": 60, "seed": 2})
-    states = [chunked.advance(25) for _ in range(4)]
-    assert [s["step"] for s in states] == [25, 50, 60, 60]
-    assert [s["done"] for s in states] == [False, False, True, True]
+    whole = df.DigitFeatures({"steps": 63, "seed": 2})
+    whole.advance(63)
+    chunked = df.DigitFeatures({"steps": 63, "seed": 2})
+    states = [chunked.advance(n) for n in (7, 25, 30, 30)]
+    assert [s["step"] for s in states] == [7, 32, 62, 63]
+    assert [s["done"] for s in states] == [False, False, False, True]
     assert np.array_equal(whole.network.theta, chunked.network.theta)
     assert whole.test_accuracy == chunked.test_accuracy
+    # the chart's points: every EVAL_EVERY steps and the last, however the run was cut
+    assert chunked.measured_at == [*range(df.EVAL_EVERY, 63, df.EVAL_EVERY), 63]
+    assert states[-1]["figure"] == whole.state()["figure"]
 
 
 def test_state_is_plain_json_with_what_the_widget_shows():
@@ -107,7 +128,7 @@ def test_state_is_plain_json_with_what_the_widget_shows():
     assert f"{100 * accuracy:.3g} %" in state["readout"]
     held_out, training = state["figure"]["data"]
     assert held_out["y"][-1] == pytest.approx(100 * accuracy)
-    assert len(training["x"]) == LONGEST
+    assert training["x"] == list(range(df.EVAL_EVERY, LONGEST + 1, df.EVAL_EVERY))
     # the table: every first-layer unit and the shown second-layer units, each with
     # TOP_K labels of held-out digits
     rows = state["table"]["rows"]
@@ -115,6 +136,14 @@ def test_state_is_plain_json_with_what_the_widget_shows():
     for row in rows:
         labels = row[2].split(", ")
         assert len(labels) == df.TOP_K and all(label in "0123456789" for label in labels)
+
+
+def test_readout_between_chart_points_is_measured_then():
+    run = df.DigitFeatures({"steps": 50, "seed": 1})
+    state = run.advance(7)
+    now = run.network.accuracy(run.x_test, run.y_test)
+    assert state["readout"].startswith(f"Step 7 of 50: {100 * now:.3g} %")
+    assert run.measured_at == [5]
 
 
 def test_untrained_state_says_so():
@@ -127,6 +156,7 @@ def test_top_digits_are_the_ones_that_excite_the_unit_most():
     run = trained(1)
     units = run.units()
     _, (z1, z2), _ = run.network.forward(run.x_test)
+    assert units["held_out_accuracy"] == run.test_accuracy[-1]
     for j, unit in enumerate(units["first"]):
         top = unit["top"]
         assert z1[top, j].tolist() == sorted(z1[top, j], reverse=True)
@@ -140,27 +170,26 @@ def test_second_layer_units_pick_out_digits():
     three or more of its TOP_K favourite held-out digits are one digit, for every seed and
     every budget the widget allows."""
     for seed in SEEDS:
-        trained(seed)
         for budget in BUDGETS:
-            units = FAVOURITES[seed, budget]
+            units = step_by_step(seed)["favourites"][budget]
             pure = sum(max(labels.count(d) for d in labels) >= 3 for labels in units)
             assert 2 * pure >= len(units) == df.SHOWN_UNITS, (
                 f"seed {seed}, {budget} steps: only {pure} of {len(units)} units")
 
 
 def test_top_inputs_orders_ties_by_index():
-    assert df.top_inputs(np.array([0.5, 2.0, 2.0 + 1e-13, 1.0]), 3) == [1, 2, 3]
-    assert df.top_inputs(np.array([3.0, 1.0, 2.0]), 2) == [0, 2]
+    z = np.array([[0.5, 3.0], [2.0, 1.0], [2.0 + 1e-13, 2.0], [1.0, 0.0]])
+    assert df.top_inputs(z, 3) == [[1, 2, 3], [0, 2, 1]]
 
 
 def test_weight_words_name_where_ink_raises_and_lowers_the_input():
     image = np.zeros((8, 8))
     image[0:3, 3:5] = 1.0     # a stroke along the top middle
     image[3:5, 3:5] = -1.0    # held back by ink in the centre
-    assert df.weight_words(image.ravel()) == (
-        "ink at the top edge raises it; ink in the centre lowers it")
-    assert df.weight_words(-np.ones(64)) == "ink at the top-left corner lowers it"
-    assert df.weight_words(np.zeros(64)) == "no region stands out"
+    units = np.stack([image.ravel(), -np.ones(64), np.zeros(64)], axis=1)
+    assert df.weight_words(units) == ["ink at the top edge raises it; ink in the centre lowers it",
+                                      "ink at the top-left corner lowers it",
+                                      "no region stands out"]
 
 
 def test_built_from_names_the_strongest_first_layer_units_with_sign():
