@@ -112,6 +112,24 @@ def bench_race(chunk: int):
           [[f"{wall:.0f}", f"{cpu:.0f}", f"{max(chunks):.0f}", len(chunks)]])
 
 
+def bench_nielsen(repeats: int):
+    """Nielsen's layer speeds on the digits (lesson 2): the lesson's default and the most
+    the widget allows. Goal: the default under 3 s in the browser (Pyodide is 2-4x slower)."""
+    from gradflow.digits import load_digits
+    from gradflow.nielsen import NIELSEN_HIDDEN, NIELSEN_STEPS, NielsenSpeeds
+
+    load_digits()  # read once per process, in the browser before the first run too
+    rows = []
+    for settings in (NielsenSpeeds.defaults,
+                     {"hidden_layers": NIELSEN_HIDDEN[1], "steps": NIELSEN_STEPS[1], "seed": 0}):
+        wall, cpu = best_of(lambda: NielsenSpeeds(settings).run_to_end(), repeats)
+        steps = settings["steps"]
+        rows.append([settings["hidden_layers"], steps, f"{wall:.0f}", f"{cpu:.0f}",
+                     f"{cpu / steps:.2f}"])
+    print(f"Nielsen's layer speeds on 1,000 digits (trainer 'nielsen'), best of {repeats}")
+    table(["hidden layers", "steps", "wall ms", "cpu ms", "cpu ms/step"], rows)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a smaller grid, one repeat")
@@ -125,6 +143,7 @@ def main():
         bench_train_grid([10, 30, 100], [16, 32, 64], [16, 64, 256], 10, repeats)
     bench_lesson_defaults(repeats if args.quick else 5)
     bench_race(chunk=25)
+    bench_nielsen(repeats if args.quick else 3)
 
 
 if __name__ == "__main__":
