@@ -13,8 +13,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .live_code import make_cell
 from .markup import b64_json, element
-from .view_widget import NON_HTML_BUILDERS, skip_node
-from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
+from .widget_base import WidgetDirective, WidgetError, convert_options, html_only, widget_start
 from .yaml_body import load_body, reject_unknown, require_text
 
 KEYS = {"task", "starter", "checks", "hints", "solution"}
@@ -101,8 +100,4 @@ def depart_exercise_html(self: HTML5Translator, node: exercise_node) -> None:
 
 
 def setup_exercise(app: Sphinx) -> None:
-    app.add_node(
-        exercise_node,
-        html=(visit_exercise_html, depart_exercise_html),
-        **{builder: (skip_node, None) for builder in NON_HTML_BUILDERS},
-    )
+    app.add_node(exercise_node, **html_only(visit_exercise_html, depart_exercise_html))

@@ -16,8 +16,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .markup import element, json_script, start_tag
 from .static_figure import cell_figures_html
-from .view_widget import NON_HTML_BUILDERS, skip_node
-from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
+from .widget_base import WidgetDirective, WidgetError, convert_options, html_only, widget_start
 
 _EXCEPTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 
@@ -136,8 +135,4 @@ def visit_live_code_cell_html(self: HTML5Translator, node: live_code_cell) -> No
 
 
 def setup_live_code(app: Sphinx) -> None:
-    app.add_node(
-        live_code_cell,
-        html=(visit_live_code_cell_html, None),
-        **{builder: (skip_node, None) for builder in NON_HTML_BUILDERS},
-    )
+    app.add_node(live_code_cell, **html_only(visit_live_code_cell_html))

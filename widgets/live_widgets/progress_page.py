@@ -22,8 +22,8 @@ from .exercise import exercise_node
 from .lesson_progress import lesson_order
 from .markup import element, json_script, start_tag
 from .quiz import quiz_node, quiz_question
-from .view_widget import NON_HTML_BUILDERS, skip_node, view_widget
-from .widget_base import WidgetDirective, WidgetError, check_name, convert_options
+from .view_widget import view_widget
+from .widget_base import WidgetDirective, WidgetError, check_name, convert_options, html_only
 
 #: the summary code holds each count in one character (js/progress-store.mjs CODE_MAX)
 CODE_MAX = 31
@@ -187,8 +187,7 @@ def visit_progress_page_html(self: HTML5Translator, node: progress_page_node) ->
 
 
 def setup_progress_page(app: Sphinx) -> None:
-    app.add_node(progress_page_node, html=(visit_progress_page_html, None),
-                 **{builder: (skip_node, None) for builder in NON_HTML_BUILDERS})
+    app.add_node(progress_page_node, **html_only(visit_progress_page_html))
     app.connect("doctree-read", _collect)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

@@ -13,8 +13,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from .markup import b64_json, element, start_tag
 from .quiz_hints import spoiler
-from .view_widget import NON_HTML_BUILDERS, skip_node
-from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
+from .widget_base import WidgetDirective, WidgetError, convert_options, html_only, widget_start
 from .yaml_body import load_body, reject_unknown, require_text
 
 # "hint": shown after a wrong answer (must not give the answer away, quiz_hints.py);
@@ -187,8 +186,7 @@ def depart_choice_html(self: HTML5Translator, node: quiz_choice) -> None:
 
 
 def setup_quiz(app: Sphinx) -> None:
-    skip = {builder: (skip_node, None) for builder in NON_HTML_BUILDERS}
-    app.add_node(quiz_node, html=(visit_quiz_html, depart_quiz_html), **skip)
-    app.add_node(quiz_question, html=(visit_question_html, depart_question_html), **skip)
-    app.add_node(quiz_prompt, html=(visit_prompt_html, depart_prompt_html), **skip)
-    app.add_node(quiz_choice, html=(visit_choice_html, depart_choice_html), **skip)
+    app.add_node(quiz_node, **html_only(visit_quiz_html, depart_quiz_html))
+    app.add_node(quiz_question, **html_only(visit_question_html, depart_question_html))
+    app.add_node(quiz_prompt, **html_only(visit_prompt_html, depart_prompt_html))
+    app.add_node(quiz_choice, **html_only(visit_choice_html, depart_choice_html))

@@ -19,7 +19,7 @@ from .markup import b64_json, element, fallback_table, json_script, start_tag
 from .setting_text import fill, fixed_numbers
 from .static_figure import static_chart_html
 from .view_options import control_list, option_name, setting_converters, setting_name
-from .widget_base import WidgetDirective, WidgetError, convert_options, widget_start
+from .widget_base import WidgetDirective, WidgetError, convert_options, html_only, widget_start
 
 
 class view_widget(nodes.General, nodes.Element):
@@ -268,20 +268,8 @@ def visit_view_widget_html(self: HTML5Translator, node: view_widget) -> None:
     raise nodes.SkipNode
 
 
-def skip_node(self: Any, node: nodes.Node) -> None:
-    """Non-HTML builders (text, LaTeX, man…) leave the interactive widgets out."""
-    raise nodes.SkipNode
-
-
-NON_HTML_BUILDERS = ("latex", "text", "man", "texinfo")
-
-
 def setup_view_widget(app: Sphinx) -> None:
-    app.add_node(
-        view_widget,
-        html=(visit_view_widget_html, None),
-        **{builder: (skip_node, None) for builder in NON_HTML_BUILDERS},
-    )
+    app.add_node(view_widget, **html_only(visit_view_widget_html))
 
 
 class GradientFlowDirective(ViewDirective):

@@ -16,6 +16,21 @@ from .markup import start_tag
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
 CACHE_DIRNAME = "live-widgets-cache"
+#: builders of other formats than HTML: they leave every interactive widget out
+NON_HTML_BUILDERS = ("latex", "text", "man", "texinfo")
+
+
+def skip_node(self: Any, node: nodes.Node) -> None:
+    """Non-HTML builders (text, LaTeX, man…) leave the interactive widgets out."""
+    raise nodes.SkipNode
+
+
+def html_only(visit: Callable[..., None], depart: Callable[..., None] | None = None
+              ) -> dict[str, tuple[Callable[..., None], Callable[..., None] | None]]:
+    """``app.add_node``'s visitors for a widget node: drawn by HTML, skipped by every
+    other builder. ``app.add_node(node, **html_only(visit_html, depart_html))``."""
+    skipped = {builder: (skip_node, None) for builder in NON_HTML_BUILDERS}
+    return {"html": (visit, depart), **skipped}
 
 
 class WidgetError(Exception):
