@@ -115,3 +115,37 @@ def test_paths_and_race_widgets(build_book):
     assert 'data-lw-kind="race"' in race_html and 'data-lw-view="race"' in race_html
     race = initial_json(race_html)
     assert race["done"] is True and race["step"] == race["steps"] == 50
+
+
+def test_layer_speeds_widget_embeds_the_finished_run(build_book):
+    # {layer-speeds} is a TrainerDirective: a streamed trainer built by running it to the end
+    built = build_book({"index": """
+        # Nielsen
+
+        ```{layer-speeds}
+        :name: speeds
+        :hidden-layers: 2
+        :steps: 50
+        :controls: hidden-layers seed
+        ```
+        """})
+    html = widget(built.html(), "speeds")
+    assert 'data-lw-kind="race"' in html and 'data-lw-view="nielsen"' in html
+    initial = initial_json(html)
+    assert initial["done"] is True and initial["step"] == initial["steps"] == 50
+    assert initial["running_text"] == views.NielsenSpeeds.running_text
+    assert [c["name"] for c in initial["controls"]] == ["hidden_layers", "seed"]
+    expected = views.NielsenSpeeds({"hidden_layers": 2, "steps": 50}).run_to_end()
+    assert initial["table"] == expected["table"] and initial["readout"] == expected["readout"]
+
+
+def test_layer_speeds_refuses_an_unmeasured_depth(build_with_problems):
+    built = build_with_problems({"index": """
+        # Nielsen
+
+        ```{layer-speeds}
+        :hidden-layers: 8
+        ```
+        """})
+    assert built.statuscode != 0
+    assert "layer-speeds:" in built.warnings and "hidden_layers must be from 2 to 5" in built.warnings
