@@ -244,3 +244,20 @@ def test_missing_digits_give_the_loaders_one_line_message(monkeypatch):
     monkeypatch.setattr(df, "load_digits", missing)
     with pytest.raises(digits_module.DigitsUnavailable, match="is missing"):
         df.DigitFeatures({})
+
+
+def test_command_line_prints_the_widgets_numbers(capsys):
+    from gradflow.cli import main
+
+    assert main(["digits", "--steps", "50", "--seed", "2", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    run = df.DigitFeatures({"steps": 50, "seed": 2})
+    state = run.run_to_end()
+    assert printed["held_out_accuracy"] == run.test_accuracy
+    assert printed["measured_at"] == run.measured_at
+    assert printed["units"] == state["table"]["rows"]
+    assert main(["digits", "--steps", "50", "--seed", "2"]) == 0
+    table = capsys.readouterr().out
+    assert f"{100 * run.test_accuracy[-1]:.3g}" in table and "Layer 2, unit 6" in table
+    assert main(["digits", "--seed", "10"]) == 2
+    assert capsys.readouterr().err.strip() == "python -m gradflow digits: error: seed must be from 0 to 9, got 10"

@@ -5,6 +5,7 @@
     python -m gradflow train --depth 20 --residual --zero-init-branch
     python -m gradflow paths --blocks 54 --gradient
     python -m gradflow nielsen --hidden-layers 4 --steps 300
+    python -m gradflow digits --steps 150 --seed 0
 
 Bad values give a one-line error and exit status 2, never a traceback.
 """
@@ -185,6 +186,30 @@ def run_nielsen(args) -> str:
     return "\n".join(lines)
 
 
+def run_digits(args) -> str:
+    from .digit_features import DigitFeatures
+
+    run = DigitFeatures({"steps": args.steps, "seed": args.seed})
+    state = run.run_to_end()
+    if args.json:
+        return json.dumps({"settings": run.settings, "measured_at": run.measured_at,
+                           "training_accuracy": run.train_accuracy,
+                           "held_out_accuracy": run.test_accuracy,
+                           "units": state["table"]["rows"]}, indent=1)
+    every = max(1, len(run.measured_at) // 10)
+    rows = [[t, format_number(100 * a, 3), format_number(100 * b, 3)]
+            for t, a, b in list(zip(run.measured_at, run.train_accuracy, run.test_accuracy))[::every]]
+    if rows[-1][0] != run.step:
+        rows.append([run.step, format_number(100 * run.train_accuracy[-1], 3),
+                     format_number(100 * run.test_accuracy[-1], 3)])
+    return "\n".join([
+        f"A 64-16-16-10 tanh network on the handwritten digits, seed {args.seed}: "
+        f"{len(run.y)} training digits, {len(run.y_test)} held out",
+        _table(["step", "training digits (%)", "held-out digits (%)"], rows),
+        state["table"]["caption"],
+        _table(state["table"]["columns"], state["table"]["rows"])])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m gradflow", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
@@ -238,6 +263,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print a row every N steps (default: a tenth of the steps)")
     p.add_argument("--json", action="store_true", help="print every step's speeds as JSON")
     p.set_defaults(run=run_nielsen)
+
+    from .digit_features import DigitFeatures
+    limits = {c["name"]: c for c in DigitFeatures.controls}
+    p = commands.add_parser("digits", help="lesson 1's network on the digits: accuracy, units",
+                            description="Train lesson 1's small network on the handwritten "
+                            "digits and print its accuracy and, in words, what each unit "
+                            "responds to.")
+    for name in ("steps", "seed"):
+        c = limits[name]
+        p.add_argument("--" + name, type=int, default=DigitFeatures.defaults[name], metavar="N",
+                       help=f"{c['help']} ({c['min']} to {c['max']}; default: "
+                            f"{DigitFeatures.defaults[name]})")
+    p.add_argument("--json", action="store_true", help="print the accuracies and units as JSON")
+    p.set_defaults(run=run_digits)
     return parser
 
 
