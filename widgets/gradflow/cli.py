@@ -210,6 +210,17 @@ def run_digits(args) -> str:
         _table(state["table"]["columns"], state["table"]["rows"])])
 
 
+def _add_trainer_options(parser, trainer, names) -> None:
+    """Whole-number options for a streamed trainer's settings, with its controls' help and
+    range (the trainer checks the values and says what is wrong)."""
+    limits = {c["name"]: c for c in trainer.controls}
+    for name in names:
+        c = limits[name]
+        parser.add_argument("--" + name.replace("_", "-"), type=int, default=trainer.defaults[name],
+                            metavar="N", help=f"{c['help']} ({c['min']} to {c['max']}; default: "
+                                              f"{trainer.defaults[name]})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m gradflow", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
@@ -249,32 +260,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=run_paths)
 
     from .nielsen import NielsenSpeeds
-    limits = {c["name"]: c for c in NielsenSpeeds.controls}
     p = commands.add_parser("nielsen", help="Nielsen's layer speeds on the digits; table",
                             description="Train a sigmoid network like Nielsen's (hidden layers of "
                             "30) on 1,000 handwritten digits and print each hidden layer's speed "
                             "of learning.")
-    for name in ("hidden_layers", "steps", "seed"):
-        c = limits[name]
-        p.add_argument("--" + name.replace("_", "-"), type=int, default=NielsenSpeeds.defaults[name],
-                       metavar="N", help=f"{c['help']} ({c['min']} to {c['max']}; default: "
-                                         f"{NielsenSpeeds.defaults[name]})")
+    _add_trainer_options(p, NielsenSpeeds, ("hidden_layers", "steps", "seed"))
     p.add_argument("--every", type=int, default=0, metavar="N",
                    help="print a row every N steps (default: a tenth of the steps)")
     p.add_argument("--json", action="store_true", help="print every step's speeds as JSON")
     p.set_defaults(run=run_nielsen)
 
     from .digit_features import DigitFeatures
-    limits = {c["name"]: c for c in DigitFeatures.controls}
     p = commands.add_parser("digits", help="lesson 1's network on the digits: accuracy, units",
                             description="Train lesson 1's small network on the handwritten "
                             "digits and print its accuracy and, in words, what each unit "
                             "responds to.")
-    for name in ("steps", "seed"):
-        c = limits[name]
-        p.add_argument("--" + name, type=int, default=DigitFeatures.defaults[name], metavar="N",
-                       help=f"{c['help']} ({c['min']} to {c['max']}; default: "
-                            f"{DigitFeatures.defaults[name]})")
+    _add_trainer_options(p, DigitFeatures, ("steps", "seed"))
     p.add_argument("--json", action="store_true", help="print the accuracies and units as JSON")
     p.set_defaults(run=run_digits)
     return parser
