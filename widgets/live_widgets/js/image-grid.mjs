@@ -69,7 +69,12 @@ export function showPictures(root, images) {
       problems.push(`the page has no place for picture "${picture.name}"`);
       continue;
     }
-    if (shown.get(figure) === picture.svg) continue;
+    // the caption names the step, so it changes even when the picture looks the same
+    const caption = figure.querySelector(":scope > figcaption");
+    if (shown.get(figure) === picture.svg) {
+      if (caption && picture.label) caption.textContent = picture.label;
+      continue;
+    }
     const svg = parseSvg(picture.svg);
     if (!svg) {
       problems.push(`picture "${picture.name}" is not well-formed SVG`);
@@ -79,7 +84,6 @@ export function showPictures(root, images) {
     if (old) old.replaceWith(svg);
     else figure.prepend(svg);
     shown.set(figure, picture.svg);
-    const caption = figure.querySelector(":scope > figcaption");
     if (caption && picture.label) caption.textContent = picture.label;
   }
   return problems;
