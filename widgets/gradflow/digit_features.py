@@ -160,9 +160,10 @@ class DigitFeatures(StreamedTrainer):
     running_text = "Training the network on the handwritten digits…"
     controls = [
         range_control("steps", "Training steps", *STEPS,
-                      "How many steps the network trains, each on all 1,348 training "
-                      "digits."),
-        range_control("seed", "Random seed", *SEEDS, 1, "Other random starting weights."),
+                      f"How many steps the network trains, each on {BATCH} of the 1,348 "
+                      "training digits."),
+        range_control("seed", "Random seed", *SEEDS, 1,
+                      "Other random starting weights and another order of the training digits."),
     ]
     defaults = {"steps": DEFAULT_STEPS, "seed": 0}
 
