@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from live_widgets import csp
-from live_widgets.build_results import ResultCache
+from live_widgets.result_cache import ResultCache
 
 
 def test_cache_computes_each_key_once_and_survives_a_new_process(tmp_path: Path):

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from live_widgets.build_results import RACE, ResultCache
+from live_widgets.build_results import RACE
+from live_widgets.result_cache import ResultCache
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 PAGES = sorted(path.stem for path in SNAPSHOTS.glob("*.md"))

@@ -13,7 +13,7 @@ from gradflow.text import format_number
 from sphinx.util.docutils import SphinxRole
 
 from .build_errors import report_error
-from .build_results import ResultCache
+from .result_cache import ResultCache
 from .widget_base import CACHE_DIRNAME
 
 

@@ -11,7 +11,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .build_errors import report_error
-from .build_results import ResultCache
+from .result_cache import ResultCache
 from .markup import start_tag
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]*$")
