@@ -1,4 +1,6 @@
-"""Page-level checks, run on every page of the built site."""
+"""Page-level checks: on every page of the built site those about every page (loads
+clean, no other origin, axe, text without JavaScript); on the representative pages
+(conftest.representative_pages) those about how the widgets behave (sub-path, 375 px)."""
 
 from __future__ import annotations
 
@@ -36,11 +38,11 @@ def test_every_page_loads_clean_and_every_widget_becomes_ready(page, site_server
         wait_state(quizzes.nth(index), "ready")
 
 
-def test_page_works_under_a_sub_path(page, site_server, guard, site_page):
+def test_page_works_under_a_sub_path(page, site_server, guard, representative_page):
     # The guard fails the test on any request outside /deep-revolution/: an absolute
     # URL would work at the server's root but break on GitHub Pages.
     guard.path_prefix = SUBPATH
-    open_and_settle(page, site_server.url(site_page, subpath=True))
+    open_and_settle(page, site_server.url(representative_page, subpath=True))
 
 
 _OVERFLOWING = """() => {
@@ -65,14 +67,14 @@ _OVERFLOWING = """() => {
 }"""
 
 
-def test_no_horizontal_scroll_at_375px(new_context, site_server, site_page):
+def test_no_horizontal_scroll_at_375px(new_context, site_server, representative_page):
     page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    open_and_settle(page, site_server.url(site_page))
+    open_and_settle(page, site_server.url(representative_page))
     layout = page.evaluate(_OVERFLOWING)
     # A page without a device-width viewport would be laid out 980 px wide and zoomed.
     assert layout["clientWidth"] <= PHONE["width"], f"layout viewport is {layout}"
     assert layout["scrollWidth"] <= layout["clientWidth"], (
-        f"{site_page} scrolls sideways at 375 px: content is {layout['scrollWidth']} px "
+        f"{representative_page} scrolls sideways at 375 px: content is {layout['scrollWidth']} px "
         f"wide; widest elements: {layout['culprits']}")
 
 

@@ -95,33 +95,33 @@ def _lesson_pages(site_page: str) -> bool:
     return site_page.startswith("lessons/")
 
 
-def test_touch_targets_and_chart_text_at_375px(new_context, site_server, widget_page):
-    if not _lesson_pages(widget_page):
+def test_touch_targets_and_chart_text_at_375px(new_context, site_server, representative_page):
+    if not _lesson_pages(representative_page):
         pytest.skip("lessons only")
     page = new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    page.goto(site_server.url(widget_page), wait_until="load")
+    page.goto(site_server.url(representative_page), wait_until="load")
     charts = page.locator(CHART_KINDS)
     for index in range(charts.count()):
         commit_prediction(charts.nth(index))  # a waiting prompt hides the controls
     targets = page.evaluate(_SMALL_TARGETS, MIN_TARGET_PX)
     assert targets["small"] == [], (
-        f"{widget_page}: touch targets under 24 x 24 px at 375 px: {targets['small']}")
+        f"{representative_page}: touch targets under 24 x 24 px at 375 px: {targets['small']}")
     for index in range(charts.count()):
         widget = charts.nth(index)
         wait_chart_drawn(widget)
         collision = widget.locator(".lw-chart").evaluate(_CHART_TEXT_COLLISIONS)
         assert collision is None, (
-            f"{widget_page} #{widget.get_attribute('id')}: the x-axis title overlaps the "
+            f"{representative_page} #{widget.get_attribute('id')}: the x-axis title overlaps the "
             f"legend at 375 px: {collision}")
 
 
-def test_without_javascript_every_chart_is_a_picture_with_its_table(new_context, guard,
-                                                                    site_server, widget_page):
+def test_without_javascript_every_chart_is_a_picture_with_its_table(
+        new_context, guard, site_server, representative_page):
     # With JavaScript off, Chromium cancels the theme's script preloads (reported as
     # blocked by "csp"); that is the setting under test, not a fault of the site.
     guard.expect_failed_requests(lambda url: urlsplit(url).path.endswith(".js"))
     page = new_context(java_script_enabled=False).new_page()
-    page.goto(site_server.url(widget_page), wait_until="load")
+    page.goto(site_server.url(representative_page), wait_until="load")
     charts = page.locator(CHART_KINDS)
     if page.locator(".lw-widget").count():
         notice = page.locator(".lw-noscript-notice")
@@ -134,20 +134,21 @@ def test_without_javascript_every_chart_is_a_picture_with_its_table(new_context,
         image = widget.locator(".lw-static-chart img")
         expect(image).to_be_visible()
         assert image.evaluate("img => img.complete && img.naturalWidth > 0"), \
-            f"{widget_page} #{name}: the chart picture did not load"
+            f"{representative_page} #{name}: the chart picture did not load"
         alt = image.get_attribute("alt") or ""
         assert alt and alt == widget.locator(".lw-chart").get_attribute("aria-label"), \
-            f"{widget_page} #{name}: the picture needs the chart's text alternative"
+            f"{representative_page} #{name}: the picture needs the chart's text alternative"
         expect(widget.locator(".lw-table table")).to_be_visible()
-        _assert_drawn(image, f"{widget_page} #{name}")
+        _assert_drawn(image, f"{representative_page} #{name}")
     # figures a code cell drew at build time (show(...)) are pictures too
     for holder in page.locator(".lw-output > .lw-figure").all():
         pictures = holder.locator("xpath=following-sibling::figure[@class='lw-static-chart']/img")
-        assert pictures.count() >= 1, f"{widget_page}: a cell's figure has no picture"
+        assert pictures.count() >= 1, f"{representative_page}: a cell's figure has no picture"
         for image in pictures.all():
             expect(image).to_be_visible()
-            assert image.get_attribute("alt"), f"{widget_page}: a cell picture has no alt text"
-            _assert_drawn(image, f"{widget_page}: a cell's figure")
+            assert image.get_attribute("alt"), \
+                f"{representative_page}: a cell picture has no alt text"
+            _assert_drawn(image, f"{representative_page}: a cell's figure")
 
 
 def _assert_drawn(area: Locator, what: str) -> None:
