@@ -482,9 +482,12 @@ def check_code(page: Page, root: Path) -> list[Problem]:
     cells = [d for d in page.directives if d.name == "live-code"]
     ordered = run_order(cells, lambda d: "hidden" in d.options)
     jobs: list[tuple[dict, str, int, object]] = []
+    # the build's cell index counts every live_code_cell: each exercise holds one too
+    cell_nodes = [d for d in page.directives if d.name in ("live-code", "exercise")]
     for d in ordered:
-        jobs.append(({"type": "cell", "code": d.body, "index": cells.index(d)},
-                     "cell", d.line, d))
+        # named as the build and the browser name it (cell_runner.cell_filename)
+        cell_id = d.options.get("name", "").strip() or f"cell-{cell_nodes.index(d)}"
+        jobs.append(({"type": "cell", "code": d.body, "cellId": cell_id}, "cell", d.line, d))
     for d in page.directives:
         data = _exercise_data(d) if d.name == "exercise" else None
         if data and isinstance(data.get("checks"), list) and data.get("solution"):

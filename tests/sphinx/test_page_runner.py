@@ -15,9 +15,9 @@ WIDGETS = Path(__file__).resolve().parents[2] / "widgets"
 
 def test_jobs_share_one_namespace_and_failures_do_not_stop_the_rest():
     replies = run_jobs([
-        {"type": "cell", "code": "base = 0.25", "index": 1},
-        {"type": "cell", "code": "1 / 0", "index": 2},
-        {"type": "cell", "code": "power = base ** 2", "index": 0},
+        {"type": "cell", "code": "base = 0.25", "cellId": "cell-1"},
+        {"type": "cell", "code": "1 / 0", "cellId": "divide"},
+        {"type": "cell", "code": "power = base ** 2", "cellId": "cell-0"},
         {"type": "check", "code": "def f():\n    return power",
          "checks": [{"name": "sees the cells", "code": "assert f() == 0.0625"}]},
         {"type": "computed", "code": "StackConfig(depth=3).depth | .1e"},
@@ -25,7 +25,7 @@ def test_jobs_share_one_namespace_and_failures_do_not_stop_the_rest():
     ])
     assert replies[0] == {"error": None, "raised": None}
     assert replies[1]["raised"] == "ZeroDivisionError"
-    assert 'File "<cell 2>", line 1' in replies[1]["error"]
+    assert 'File "<cell divide>", line 1' in replies[1]["error"]
     assert replies[2] == {"error": None, "raised": None}
     assert replies[3]["passed"] is True
     assert replies[4] == {"error": None, "raised": None}
@@ -35,7 +35,7 @@ def test_jobs_share_one_namespace_and_failures_do_not_stop_the_rest():
 def test_runs_as_a_module_reading_jobs_from_stdin():
     completed = subprocess.run(
         [sys.executable, "-m", "live_widgets.page_runner"],
-        input=json.dumps([{"type": "cell", "code": "print('hi')", "index": 0}]),
+        input=json.dumps([{"type": "cell", "code": "print('hi')", "cellId": "cell-0"}]),
         capture_output=True, text=True, timeout=120, env={"PYTHONPATH": str(WIDGETS)})
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout) == [{"error": None, "raised": None}]

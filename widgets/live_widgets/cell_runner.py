@@ -20,10 +20,17 @@ import traceback
 from contextlib import redirect_stderr, redirect_stdout
 from typing import Any, Callable
 
-#: file names given to the reader's code; tracebacks keep only frames from these
-CELL_FILENAME = "<cell {}>"
+#: file names given to the reader's code (cell_filename); tracebacks keep only frames from these
 EXERCISE_FILENAME = "<exercise>"
 _READER_PREFIXES = ("<cell ", EXERCISE_FILENAME)
+
+
+def cell_filename(cell_id: str) -> str:
+    """The one name of a reader's cell in tracebacks, ``<cell ID>``: ID is the cell's
+    element id (its ``:name:``, else the id the build gave it), which the browser sends as
+    ``cellId``. The build (page_execution.cell_id) and the lesson checker (page_runner,
+    with the ``:name:`` or ``cell-INDEX``) name cells the same way."""
+    return f"<cell {cell_id}>"
 
 
 def plain_data(value: Any) -> Any:
@@ -127,7 +134,7 @@ class Kernel:
 
     def run(self, request: dict[str, Any]) -> dict[str, Any]:
         cell_id = request.get("cellId", "")
-        outputs, _ = self.execute(_text(request, "code"), CELL_FILENAME.format(cell_id),
+        outputs, _ = self.execute(_text(request, "code"), cell_filename(cell_id),
                                   self.namespace)
         return outputs
 

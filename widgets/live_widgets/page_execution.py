@@ -18,7 +18,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from .build_errors import report_error
-from .cell_runner import CELL_FILENAME, Kernel
+from .cell_runner import Kernel, cell_filename
 from .exercise import exercise_node
 from .live_code import live_code_cell
 
@@ -77,7 +77,7 @@ def cell_id(cell: live_code_cell) -> str:
 
 def _run_cell(app: Sphinx, kernel: Kernel, cell: live_code_cell) -> None:
     with _time_limit(CELL_TIME_LIMIT_SECONDS):
-        outputs, failure = kernel.execute(cell["code"], CELL_FILENAME.format(cell_id(cell)),
+        outputs, failure = kernel.execute(cell["code"], cell_filename(cell_id(cell)),
                                           kernel.namespace)
     cell["outputs"] = outputs
     problem = raises_problem(cell["raises"], type(failure).__name__ if failure else None)
@@ -91,7 +91,7 @@ def _run_cell(app: Sphinx, kernel: Kernel, cell: live_code_cell) -> None:
 def _error_location(app: Sphinx, cell: live_code_cell,
                     failure: BaseException) -> tuple[str, int] | live_code_cell:
     """The file line of the cell's line where the error happened (else the directive)."""
-    filename = CELL_FILENAME.format(cell_id(cell))
+    filename = cell_filename(cell_id(cell))
     line = None
     if isinstance(failure, SyntaxError) and failure.filename == filename:
         line = failure.lineno

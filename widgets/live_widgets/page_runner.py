@@ -4,7 +4,7 @@ CPython per page so nothing leaks between pages, with the build's own :class:`Ke
     python -m live_widgets.page_runner < jobs.json > replies.json
 
 Jobs, in the order the checker wants them run (``page_execution.run_order`` for cells):
-``{"type": "cell", "code", "index"}``, ``{"type": "check", "code", "checks"}`` (an
+``{"type": "cell", "code", "cellId"}`` (cellId as the build's page_execution.cell_id), ``{"type": "check", "code", "checks"}`` (an
 exercise's solution or starter against its checks, in the namespace the cells left) and
 ``{"type": "computed", "code"}`` (a ``{computed}`` role's text) and ``{"type": "view",
 "view", "settings"}`` (a chart widget's first result, as the build computes it). One
@@ -22,7 +22,7 @@ from typing import Any
 from gradflow.text import format_number
 
 from .build_results import compute_view, evaluate_expression
-from .cell_runner import CELL_FILENAME, Kernel
+from .cell_runner import Kernel, cell_filename
 from .computed import split_expression
 
 
@@ -32,7 +32,7 @@ def run_jobs(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for job in jobs:
         try:
             if job["type"] == "cell":
-                outputs, failure = kernel.execute(job["code"], CELL_FILENAME.format(job["index"]),
+                outputs, failure = kernel.execute(job["code"], cell_filename(job["cellId"]),
                                                   kernel.namespace)
                 replies.append({"error": outputs["error"],
                                 "raised": type(failure).__name__ if failure else None})
