@@ -20,7 +20,9 @@ PYODIDE_CORE_FILES = {
     "pyodide-lock.json": "9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c",
 }
 
-NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+# numpy in the browser (the third-party notices name this version too)
+NUMPY_VERSION = "2.0.2"
+NUMPY_WHEEL = f"numpy-{NUMPY_VERSION}-cp312-cp312-pyodide_2024_0_wasm32.whl"
 # As listed for numpy in Pyodide 0.27.7's pyodide-lock.json.
 NUMPY_WHEEL_SHA256 = "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08"
 

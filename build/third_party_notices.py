@@ -46,8 +46,8 @@ def write_notices(root: Path, assets: Path, numpy_wheel: Path,
                     "cpython-LICENSE.txt", cpython.read_bytes()))
 
     with zipfile.ZipFile(numpy_wheel) as archive:
-        numpy_licence = archive.read("numpy-2.0.2.dist-info/LICENSE.txt")
-    entries.append(("numpy", "2.0.2", "BSD-3-Clause", "numpy-LICENSE.txt", numpy_licence))
+        numpy_licence = archive.read(f"numpy-{pins.NUMPY_VERSION}.dist-info/LICENSE.txt")
+    entries.append(("numpy", pins.NUMPY_VERSION, "BSD-3-Clause", "numpy-LICENSE.txt", numpy_licence))
 
     for folder, component in ((node_modules / "plotly.js-basic-dist-min", "plotly.js"),
                               (node_modules / "katex", "KaTeX")):
