@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from gradflow import views
-from gradflow.shattered import (CLAIM_FROM_DEPTH, GRID_POINTS, NOISE_FROM_DEPTH, NOISE_LEVEL,
+from gradflow.shattered import (CLAIM_FROM_DEPTH, GRADIENT_OFFSET, GRID_POINTS, NOISE_FROM_DEPTH, NOISE_LEVEL,
                                 SHATTER_DEPTHS, SHATTER_SEEDS, SMOOTH_LEVEL, ShatterStack,
                                 correlation_at, grid, neighbour_correlation, sweep)
 
@@ -134,9 +134,11 @@ def test_view_result(chart, mode):
     for word in (["plain"] if mode != "residual" else []) + (["residual"] if mode != "plain" else []):
         assert word in result["readout"] and word in result["summary"].lower()
     if chart == "gradient":
-        # each curve is divided by its own root mean square, so it has size 1
-        for line in lines:
-            ys = np.array(line["y"])
+        # each curve is divided by its own root mean square, so it has size 1; two curves
+        # are drawn GRADIENT_OFFSET above and below 0
+        shifts = [GRADIENT_OFFSET, -GRADIENT_OFFSET] if stacks == 2 else [0.0]
+        for line, shift in zip(lines, shifts):
+            ys = np.array(line["y"]) - shift
             assert np.sqrt(np.mean(ys ** 2)) == pytest.approx(1.0)
     else:
         assert [len(line["y"]) for line in lines] == [depth] * stacks

@@ -205,6 +205,10 @@ def _label(residual: bool) -> str:
             else "Plain stack (ReLU, He, batch norm)")
 
 
+#: how far above (plain) and below (residual) 0 the gradient chart draws two curves
+GRADIENT_OFFSET = 4.0
+
+
 def _rms(values: np.ndarray) -> float:
     return float(np.sqrt(np.mean(values * values)))
 
@@ -212,20 +216,23 @@ def _rms(values: np.ndarray) -> float:
 def shatter_gradient_figure(x, slopes_by_stack: list[tuple[bool, np.ndarray]], depth: int) -> dict:
     """dy/dx against x, one line per stack, each divided by its own root mean square so
     that a plain and a residual curve of very different sizes share one axis: the chart
-    is about the shape (smooth or noisy), the readout gives the sizes."""
+    is about the shape (smooth or noisy), the readout gives the sizes. Two curves are
+    drawn GRADIENT_OFFSET above and below 0: laid over each other, two jagged lines were
+    hard to tell apart, at 375 px above all."""
     data = []
-    for i, (residual, g) in enumerate(slopes_by_stack):
+    shifts = [GRADIENT_OFFSET, -GRADIENT_OFFSET] if len(slopes_by_stack) == 2 else [0.0]
+    for i, ((residual, g), shift) in enumerate(zip(slopes_by_stack, shifts)):
         colour, dash, _ = SERIES_STYLES[i % len(SERIES_STYLES)]
         rms = _rms(g)
-        ys = (g / rms if rms > 0 else g).tolist()
+        ys = ((g / rms if rms > 0 else g) + shift).tolist()
         data.append({
             "type": "scatter", "mode": "lines", "name": _label(residual),
             "x": [float(v) for v in x], "y": ys,
             "line": {"color": colour, "dash": dash, "width": 1.5},
             "hovertemplate": "input %{x:.3f}: %{y:.3g}<extra>" + _label(residual) + "</extra>",
         })
-    layout = _layout(f"Gradient dy/dx at every input ({depth} deep)", "Input x",
-                     "Gradient ÷ its typical size", False, [])
+    y_title = "Gradient ÷ its typical size" + (", curves drawn apart" if len(shifts) == 2 else "")
+    layout = _layout(f"Gradient dy/dx at every input ({depth} deep)", "Input x", y_title, False, [])
     return {"data": data, "layout": layout}
 
 
@@ -247,7 +254,7 @@ def shatter_correlation_figure(correlations: list[tuple[bool, list[float]]]) -> 
     data.append({"type": "scatter", "mode": "lines", "name": "0: no relation (white noise)",
                  "x": [1, depth], "y": [0.0, 0.0], "hoverinfo": "skip",
                  "line": {"color": OKABE_ITO["black"], "dash": "dot", "width": 1}})
-    layout = _layout("How alike are the gradients of neighbouring inputs?",
+    layout = _layout("Alike at neighbouring inputs?",
                      "Depth (layers or blocks)", "Correlation of neighbouring gradients", False, [])
     layout["yaxis"]["range"] = [-0.5, 1.05]
     return {"data": data, "layout": layout}
@@ -268,9 +275,11 @@ def compute_shattered(settings: dict) -> dict:
     if settings["chart"] == "gradient":
         x = sweeps[0][1]["x"]
         figure = shatter_gradient_figure(x, [(r, s["slopes"][depth - 1]) for r, s in sweeps], depth)
+        apart = (f", the plain one drawn {format_number(GRADIENT_OFFSET)} above 0 and the "
+                 f"residual one {format_number(GRADIENT_OFFSET)} below" if len(sweeps) == 2 else "")
         summary = (f"Chart of the gradient dy/dx at each of {GRID_POINTS} inputs from "
                    f"{format_number(GRID_RANGE[0])} to {format_number(GRID_RANGE[1])}, for "
-                   f"stacks {depth} deep, each curve divided by its typical size. " + sizes)
+                   f"stacks {depth} deep, each curve divided by its typical size{apart}. " + sizes)
         columns = ["Input x"] + [f"Gradient, {_name(r)}" for r, _ in sweeps]
         rows = [[format_number(float(xi), 3)]
                 + [format_number(float(s["slopes"][depth - 1][i]), 3) for _, s in sweeps]
