@@ -76,6 +76,7 @@ def test_the_split_holds_out_every_fourth_digit_and_never_trains_on_it():
     assert run.x.min() >= 0.0 and run.x.max() <= 1.0
 
 
+@pytest.mark.slow  # a full training run per seed
 @pytest.mark.parametrize("seed", SEEDS)
 def test_lesson_claim_every_budget_beats_the_stated_accuracy(seed):
     """The lesson says: from 50 steps on (every budget the widget allows), more than 9 in 10
@@ -89,6 +90,7 @@ def test_lesson_claim_every_budget_beats_the_stated_accuracy(seed):
     assert fresh.network.accuracy(fresh.x_test, fresh.y_test) < 0.3
 
 
+@pytest.mark.slow  # two full training runs per seed
 @pytest.mark.parametrize("seed", [0, 5, 9])
 def test_recipe_is_not_chaotic(seed):
     """A 1e-13 change of every starting weight (far more than the runtimes' last-bit

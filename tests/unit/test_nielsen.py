@@ -49,6 +49,7 @@ def longest_runs():
     return runs
 
 
+@pytest.mark.slow  # longest_runs: every depth and seed, trained to the end (minutes)
 def test_first_hidden_layer_is_slowest_at_every_step(longest_runs):
     for (hidden, seed), speeds in longest_runs.items():
         assert speeds.shape == (NIELSEN_STEPS[1] + 1, hidden)
@@ -57,6 +58,7 @@ def test_first_hidden_layer_is_slowest_at_every_step(longest_runs):
         assert margin.min() > 1.05, (hidden, seed, int(margin.argmin()), margin.min())
 
 
+@pytest.mark.slow  # longest_runs
 def test_the_gap_grows_with_each_hidden_layer_added(longest_runs):
     for seed in SEEDS:
         ratios = [longest_runs[h, seed][0, -1] / longest_runs[h, seed][0, 0] for h in HIDDEN]
@@ -64,6 +66,7 @@ def test_the_gap_grows_with_each_hidden_layer_added(longest_runs):
         assert ratios[0] > 3  # "several times slower" already with two hidden layers
 
 
+@pytest.mark.slow  # longest_runs
 def test_shorter_run_is_the_start_of_the_longest(longest_runs):
     short = NielsenSpeeds({"hidden_layers": 3, "seed": 2, "steps": NIELSEN_STEPS[0]})
     short.run_to_end()
