@@ -71,10 +71,11 @@ test: setup chromium typecheck test-js book
 # The inner loop: simulator, Sphinx extension, lesson checker and JS, with no book build,
 # in under 2 minutes. Tests marked slow (the race claims over ten seeds, the whole book
 # through the checker) run only in `make test`; two pytest workers (pytest-xdist) share
-# the rest. The checker runs in its own pytest: tests/sphinx imports helpers from
-# `conftest`, which would name tests/authoring's conftest.py if both folders were
-# collected from here.
-FAST := -m "not slow" -n 2
+# the rest, and the five slowest are printed: a test that takes more than a few seconds
+# belongs under @pytest.mark.slow. The checker runs in its own pytest: tests/sphinx
+# imports helpers from `conftest`, which would name tests/authoring's conftest.py if both
+# folders were collected from here.
+FAST := -m "not slow" -n 2 --durations=5
 test-fast: setup typecheck test-js
 	$(PY) -m pytest tests/unit tests/sphinx $(FAST)
 	$(PY) -m pytest tests/authoring/test_check_lessons.py $(FAST)
