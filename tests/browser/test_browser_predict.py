@@ -290,7 +290,10 @@ def test_printed_prompts_are_open_and_their_answers_come_at_the_end(page: Page, 
     action(widget, "show-result").click()
     page.emulate_media(media="print")
     expect(in_place).to_be_visible()
-    expect(answers).to_have_count(0)
+    # its entry leaves the end section (another prompt still waiting keeps its own)
+    expect(page.locator(f'.lw-print-answer[data-lw-for="{PROMPT_WIDGET}"]')).to_have_count(0)
+    if page.locator('.lw-widget[data-lw-predict="pending"]').count() == 0:
+        expect(answers).to_have_count(0)
 
 
 # Every chart on paper, read back from Chromium's PDF as pixels: each chart area is
