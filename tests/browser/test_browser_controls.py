@@ -45,6 +45,12 @@ from test_browser_reading import (_CHART_TEXT_COLLISIONS, _SMALL_TARGETS, CHART_
 PLOT_RTOL = 1e-3
 
 
+def _middle(spec: dict[str, Any]) -> Any:
+    """The value on the control's step grid nearest the middle of its range."""
+    low, high, step = spec["min"], spec["max"], spec.get("step") or 1
+    return control_value(spec, round(low + round((high - low) / 2 / step) * step, 9))
+
+
 def _values_to_try(spec: dict[str, Any], start: Any) -> list[Any]:
     """The values a reader can reach at the edges and in the middle, ending on `start`."""
     kind = spec["kind"]
@@ -53,9 +59,8 @@ def _values_to_try(spec: dict[str, Any], start: Any) -> list[Any]:
     elif kind == "select":
         values = [value for value, _label in spec["choices"]]
     else:
-        low, high, step = spec["min"], spec["max"], spec.get("step") or 1
-        middle = low + round((high - low) / 2 / step) * step
-        values = [control_value(spec, round(v, 9)) for v in (low, middle, high)]
+        values = [control_value(spec, spec["min"]), _middle(spec),
+                  control_value(spec, spec["max"])]
     values = [v for v in values if v != start] + [start]
     # no value twice in a row (the page would not recompute an unchanged setting)
     return [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
@@ -208,7 +213,7 @@ def _assert_bad_number_does_not_freeze(widget: Locator, view: str, spec: dict,
     assert plotted_traces(widget) == drawn, f"{what}: the last good chart did not stay"
     assert renders(widget) == before
     # a valid value redraws, and the message goes
-    middle = control_value(spec, round(low + round((high - low) / 2 / spec["step"]) * spec["step"], 9))
+    middle = _middle(spec)
     other = middle if middle != settings[spec["name"]] else control_value(spec, low)
     for value in (other, settings[spec["name"]]):
         count = renders(widget)
