@@ -270,6 +270,17 @@ def compute_paths(settings: dict) -> dict:
 VIEWS["paths"] = View("paths", PATH_CONTROLS, PATH_DEFAULTS, compute_paths)
 
 
+# ---------------------------------------------------------------- shattered gradients
+
+# Gradient quality rather than size (Balduzzi et al. 2017): the stacks, the measure and
+# the depths and seeds where lesson 6's claim holds are in shattered.py.
+# `shattered` stays reachable as views.shattered for the lessons' {computed} numbers.
+from . import shattered  # noqa: E402
+from .shattered import SHATTER_CONTROLS, SHATTER_DEFAULTS, compute_shattered  # noqa: E402
+
+VIEWS["shattered"] = View("shattered", SHATTER_CONTROLS, SHATTER_DEFAULTS, compute_shattered)
+
+
 # ---------------------------------------------------------------- training race
 
 # The race's recipe, chosen by measurement: tests/benchmarks/sweep_degradation.py prints
