@@ -95,5 +95,5 @@ def test_trains_live_pauses_resumes_and_ends_as_gradflow_does(digits_widget):
     assert drawn_paths(digits_widget, "weights") != built, "the pictures were not redrawn"
     # the pictures' words: the table is the finished run's, cell for cell (all text)
     rows = digits_widget.locator("details.lw-table tbody tr")
-    shown = [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
+    shown = [rows.nth(i).locator("td").all_text_contents() for i in range(rows.count())]
     assert shown == expected["table"]["rows"]
