@@ -164,3 +164,18 @@ class StackConfig:
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
+
+
+def make_config(config_type, config, overrides: dict):
+    """config_type(**overrides), or config with overrides; unknown names -> ValueError."""
+    known = {f.name for f in dataclasses.fields(config_type)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ValueError(
+            f"unknown setting {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(known))}"
+        )
+    if config is None:
+        return config_type(**overrides)
+    if not isinstance(config, config_type):
+        raise ValueError(f"config must be a {config_type.__name__}, got {type(config).__name__}")
+    return dataclasses.replace(config, **overrides) if overrides else config

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import MAX_SIMULATE_WORK, check_int, check_work
+from .config import MAX_SIMULATE_WORK, check_int, check_work, make_config
 from .serialize import to_jsonable
-from .stack import (StackConfig, branch_backward_input, init_blocks, make_config, norm, norms,
+from .stack import (StackConfig, branch_backward_input, init_blocks, norm, norms,
                     readout_vector, stack_forward)
 
 BLOCKS_RANGE = (1, 1000)

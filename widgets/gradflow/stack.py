@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations
-from .config import StackConfig
+from .config import StackConfig, make_config
 from .init import init_weights
 from .layers import dense_backward, dense_backward_input, dense_forward
 from .serialize import to_jsonable
@@ -196,21 +196,6 @@ class SimulationResult:
 
 
 # ---------------------------------------------------------------- simulate
-
-
-def make_config(config_type, config, overrides: dict):
-    """config_type(**overrides), or config with overrides; unknown names -> ValueError."""
-    known = {f.name for f in dataclasses.fields(config_type)}
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-        raise ValueError(
-            f"unknown setting {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(known))}"
-        )
-    if config is None:
-        return config_type(**overrides)
-    if not isinstance(config, config_type):
-        raise ValueError(f"config must be a {config_type.__name__}, got {type(config).__name__}")
-    return dataclasses.replace(config, **overrides) if overrides else config
 
 
 def readout_vector(rng: np.random.Generator, width: int) -> np.ndarray:

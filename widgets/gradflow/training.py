@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .config import SEED_RANGE, check_choice, check_float, check_int, check_layer_settings, check_work
+from .config import (SEED_RANGE, check_choice, check_float, check_int, check_layer_settings, check_work,
+                     make_config)
 from .data import two_spirals
 from .init import init_weights
 from .layers import affine_backward, affine_forward, dense_backward, dense_forward
 from .optim import Adam, SGDMomentum
 from .serialize import to_jsonable
-from .stack import init_blocks, make_config, stack_backward, stack_forward
+from .stack import init_blocks, stack_backward, stack_forward
 
 OPTIMIZERS = ("sgd", "adam")
 TRAIN_DEPTH_RANGE = (1, 200)
