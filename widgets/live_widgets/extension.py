@@ -11,8 +11,8 @@ from sphinx.application import Sphinx
 
 from .after_guess import setup_after_guess
 from .assets import setup_assets
+from .bibliography_aria import setup_bibliography_aria
 from .build_errors import setup_build_errors
-from .citation_roles import setup_citation_roles
 from .computed import ComputedRole
 from .csp import setup_csp
 from .exercise import ExerciseDirective, setup_exercise
@@ -60,7 +60,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_page_execution(app)
     setup_lesson_progress(app)
     setup_progress_page(app)
-    setup_citation_roles(app)
+    setup_bibliography_aria(app)
     setup_service_worker(app)
     setup_root_redirect(app)
     setup_csp(app)

@@ -19,6 +19,6 @@ def visit_citation_html(self: HTML5Translator, node: nodes.citation) -> None:
     self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
 
 
-def setup_citation_roles(app: Sphinx) -> None:
+def setup_bibliography_aria(app: Sphinx) -> None:
     app.add_node(nodes.citation, override=True,
                  html=(visit_citation_html, HTML5Translator.depart_citation))
