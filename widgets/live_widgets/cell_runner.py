@@ -43,7 +43,9 @@ def plain_data(value: Any) -> Any:
     if hasattr(value, "tolist"):  # numpy array or scalar
         return plain_data(value.tolist())
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        from gradflow.serialize import encode_float  # the one spelling of non-finite floats
+
+        return encode_float(value)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot send a {type(value).__name__} to the page")
