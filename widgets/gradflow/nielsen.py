@@ -224,7 +224,7 @@ def speed_figure(speeds: list[list[float]], steps: int) -> dict:
                      "line": {"color": colour, "dash": dash, "width": 2},
                      "hovertemplate": "step %{x}: speed %{y:.3g}<extra>" + name + "</extra>"})
     layout = _layout("Speed of learning of each hidden layer", "Training step",
-                     "Speed (size of the bias gradient), log scale", True, [])
+                     "Speed, log scale", True, [])
     layout["xaxis"]["range"] = [0, max(steps, 1)]
     return {"data": data, "layout": layout}
 
