@@ -239,6 +239,18 @@ def test_search_finds_lessons_with_clean_snippets_and_no_console_error(page: Pag
     assert snippets, "no result has a snippet"
     for snippet in snippets:
         assert "still to come" not in snippet, f"a snippet reads the progress strip: {snippet!r}"
+    # a formula reads once, as drawn, never as its TeX source (KaTeX's MathML annotation)
+    box.fill("Jacobian")
+    box.press("Enter")
+    expect(summary).to_contain_text("found", timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#search-results li')]"
+        ".filter(li => li.querySelector('a[href*=\"lessons/\"]'))"
+        ".every(li => li.querySelector('p.context'))", timeout=30_000)
+    snippets = page.locator("#search-results p.context").all_inner_texts()
+    assert any("∂" in snippet for snippet in snippets), "no snippet holds a formula"
+    for snippet in snippets:
+        assert not re.search(r"\\[A-Za-z]+", snippet), f"TeX source in a snippet: {snippet!r}"
 
 
 _HEADER_COVERS_TEXT = """() => {

@@ -75,6 +75,9 @@ def _add_page_assets(app: Sphinx, pagename: str, templatename: str,
             context[key][:] = [asset for asset in context[key] if not _is_thebe(asset)]
     if app.builder.format == "html":
         head_hint(context, doctree, build_id(assets_dir(app)))
+    if pagename == "search":
+        # snippets without the formulas' TeX source (static/search-snippets.js)
+        app.add_js_file("search-snippets.js", loading_method="defer")
     if page_has_widgets(doctree):
         app.add_css_file("live-widgets.css")
         app.add_js_file("live-widgets.js", loading_method="defer")
