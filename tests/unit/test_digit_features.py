@@ -168,6 +168,7 @@ def test_top_digits_are_the_ones_that_excite_the_unit_most():
         assert set(unit["top"]) == set(np.argsort(-z2[:, j])[:df.TOP_K].tolist())
 
 
+@pytest.mark.slow  # a full training run per seed, measured at every step
 def test_second_layer_units_pick_out_digits():
     """What the lesson says about the later layer: for at least half of the shown units,
     three or more of its TOP_K favourite held-out digits are one digit, for every seed and
