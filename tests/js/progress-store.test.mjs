@@ -131,6 +131,17 @@ test("a storage that throws (private mode) keeps this visit's progress in memory
   assert.equal(noStorage.persistent, false);
 });
 
+test("probe finds a storage that refuses only writes, and leaves nothing behind", () => {
+  const storage = memoryStorage();
+  assert.equal(new ProgressStore(() => storage).probe(), true);
+  assert.equal(storage.map.size, 0);
+  const readOnly = { ...storage, setItem() { throw new Error("QuotaExceededError"); } };
+  const store = new ProgressStore(() => readOnly);
+  assert.deepEqual(store.load(), emptyProgress());
+  assert.equal(store.persistent, true, "reading alone does not tell");
+  assert.equal(store.probe(), false);
+});
+
 test("forget clears progress and the name", () => {
   const storage = memoryStorage();
   const store = new ProgressStore(() => storage);

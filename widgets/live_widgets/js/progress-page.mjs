@@ -187,6 +187,7 @@ class ProgressPage {
     this.confirm.append(confirmText, yes, this.keepButton);
     this.status = el("p", { class: "lw-status", role: "status", "aria-live": "polite" });
 
+    store.probe();
     root.append(this.storageNote, this.summary, actions, this.confirm, this.status, this.verifier(id));
     root.dataset.lwState = "ready";
     this.draw();

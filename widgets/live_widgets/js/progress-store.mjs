@@ -164,6 +164,23 @@ export class ProgressStore {
     this.save(applyEvent(this.load(), page, event));
   }
 
+  /**
+   * Find out, without changing the progress, whether this browser lets the page write:
+   * some refuse only writes (a private window, a full storage), which reading alone
+   * does not reveal. Sets `persistent`.
+   */
+  probe() {
+    try {
+      const storage = this.getStorage();
+      if (!storage) throw new Error("no storage");
+      storage.setItem(`${STORAGE_KEY}:probe`, "1");
+      storage.removeItem(`${STORAGE_KEY}:probe`);
+    } catch {
+      this.persistent = false;
+    }
+    return this.persistent;
+  }
+
   /** @param {string} name the student's name as typed for the printed summary */
   setName(name) {
     this.save({ ...this.load(), name: name.slice(0, 200) });
@@ -321,12 +338,14 @@ export function encodeSummary(summary) {
   return code.match(/.{1,4}/g)?.join("-") || code;
 }
 
+/** @typedef {{ok: true, date: string, lessons: number[][]} | {ok: false, reason: string}} DecodedSummary */
+
 /**
  * Read a code back, as typed by a teacher (case, spaces and hyphens do not matter; O is
  * read as 0 and I or L as 1). `ok` is false when the check does not match the name given.
  * @param {string} code
  * @param {string} name
- * @returns {{ok: true, date: string, lessons: number[][]} | {ok: false, reason: string}}
+ * @returns {DecodedSummary}
  */
 export function decodeSummary(code, name) {
   const text = code.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
