@@ -13,7 +13,7 @@ from gradflow.controls import parse_setting, validate_controls
 
 PYTHON_TYPES = {"int": int, "float": float, "str": str, "bool": bool}
 SCHEMAS = [(name, view.controls, view.defaults) for name, view in views.VIEWS.items()] + [
-    ("race", views.TrainingRace.controls, views.TrainingRace.defaults)]
+    (name, trainer.controls, trainer.defaults) for name, trainer in views.TRAINERS.items()]
 
 
 @pytest.mark.parametrize("name, controls, defaults", SCHEMAS, ids=[s[0] for s in SCHEMAS])
@@ -93,7 +93,7 @@ def test_every_random_seed_is_the_one_seed_control():
     from gradflow.controls import FREE_SEEDS, seed_control
 
     seeds = [(name, c) for name, controls, _ in SCHEMAS for c in controls if c["name"] == "seed"]
-    assert {"gradient", "paths", "race"} <= {name for name, _ in seeds}
+    assert set(views.VIEWS) | set(views.TRAINERS) == {name for name, _ in seeds}
     for name, control in seeds:
         bounds = (control["min"], control["max"])
         expected = seed_control(None if bounds == FREE_SEEDS else bounds, control["help"])

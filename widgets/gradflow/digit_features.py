@@ -37,7 +37,7 @@ import functools
 
 import numpy as np
 
-from .controls import range_control
+from .controls import range_control, seed_control
 from .digits import COUNT, load_digits
 from .figures import OKABE_ITO, SERIES_STYLES, _layout
 from .init import init_weights
@@ -162,8 +162,8 @@ class DigitFeatures(StreamedTrainer):
         range_control("steps", "Training steps", *STEPS,
                       f"How many steps the network trains, each on {BATCH} of the 1,348 "
                       "training digits."),
-        range_control("seed", "Random seed", *SEEDS, 1,
-                      "Other random starting weights and another order of the training digits."),
+        seed_control(SEEDS,
+                     "Other random starting weights and another order of the training digits."),
     ]
     defaults = {"steps": DEFAULT_STEPS, "seed": 0}
 

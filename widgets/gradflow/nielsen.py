@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .controls import range_control
+from .controls import range_control, seed_control
 from .digits import load_digits
 from .figures import SERIES_STYLES, _layout, _plottable, log_floor
 from .streaming import StreamedTrainer
@@ -105,8 +105,8 @@ class NielsenSpeeds(StreamedTrainer):
         range_control("steps", "Training steps", *NIELSEN_STEPS,
                       "Steps of gradient descent on all 1,000 training digits (Nielsen's "
                       "“epochs”)."),
-        range_control("seed", "Random seed", *NIELSEN_SEEDS, 1,
-                      "Other random starting weights (the digits stay the same)."),
+        seed_control(NIELSEN_SEEDS,
+                     "Other random starting weights (the digits stay the same)."),
     ]
     # 100 steps: the speeds settle by about step 60; each step costs 4-5 ms of CPU here and
     # 2-4 times that in Pyodide, so the default stays well under 3 s in the browser

@@ -35,7 +35,7 @@ import math
 
 import numpy as np
 
-from .controls import range_control, select_control
+from .controls import range_control, seed_control, select_control
 from .figures import OKABE_ITO, SERIES_STYLES, _layout
 from .layers import BN_EPS
 from .text import format_number
@@ -191,7 +191,7 @@ SHATTER_CONTROLS = [
                                       ("correlation", "Correlation against depth")],
                    "Show the gradient at every input for this depth, or how alike the gradients "
                    "of neighbouring inputs are at every depth up to this one."),
-    range_control("seed", "Random seed", *SHATTER_SEEDS, 1, "Other random starting weights."),
+    seed_control(SHATTER_SEEDS, "Other random starting weights."),
 ]
 SHATTER_DEFAULTS = {"depth": 30, "mode": "both", "chart": "gradient", "seed": 0}
 
