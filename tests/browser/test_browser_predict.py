@@ -65,10 +65,14 @@ def visible_text(page: Page) -> str:
     """What a reader can read: innerText leaves out hidden and folded parts. The tables
     of numbers behind *other* charts are left out too: they list every layer's value for
     other settings (a "0.49" at layer 29 of lesson 3's sigmoid stack), not the answer;
-    the prompt's own table is hidden until the guess, which the test checks apart."""
+    the prompt's own table is hidden until the guess, which the test checks apart.
+    Other charts' axis labels are left out for the same reason: a tick "12" on a step
+    axis, or "10⁻¹²" on a log axis, is a scale, not a result (the prompt's own chart is
+    hidden until the guess, which the test checks apart), and so are code editors' line
+    numbers."""
     return page.evaluate("""() => {
         const article = document.querySelector('article') || document.body;
-        const tables = [...article.querySelectorAll('details.lw-table')];
+        const tables = [...article.querySelectorAll('details.lw-table, .lw-chart, .cm-gutters')];
         const shown = tables.map(t => t.style.display);
         tables.forEach(t => { t.style.display = 'none'; });
         const text = article.innerText;
