@@ -2,13 +2,17 @@
 
 Run as a file (builds nothing; needs `make book` first):
     python build/bench_site.py [--runs 5] [--startup-runs 3] [--only-startup]
-                               [--build-timing] [--json results.json]
+                               [--only-digits] [--build-timing] [--json results.json]
 
 It starts with what a reader waits for before live Python answers (issue 13), side by
 side in one run, each on a fresh on-disk profile (an incognito context has no wasm code
 cache): the bare runtime's floor, lesson 3 cold, lesson 5 after an article swap from
 lesson 3 (same page, same worker), lesson 5 by a full navigation from lesson 3 (same
 profile), with their ratios to the floor, and first contentful paint.
+
+It ends with the two widgets that train on the handwritten digits (issue 14): from
+pressing Start, live Python ready, to the finished run at the lesson's defaults, the
+first run on a freshly opened page apart from the later runs on the same page.
 
 It serves _build/html locally, drives headless Chromium through Playwright and prints
 median, min and max over the runs of every figure, with the budget and how it was
@@ -43,7 +47,8 @@ from playwright.sync_api import (BrowserContext, Locator, Page, Playwright, Requ
 
 from chromium_launch import CHROMIUM, CHROMIUM_ARGS, launch_chromium  # noqa: E402
 from live_page import (WORKER_KINDS, commit_prediction, initial_data, output_text,  # noqa: E402
-                       run_cell, top_level_cells, wait_runtime, wait_state)
+                       run_cell, top_level_cells, wait_chart_drawn, wait_runtime,
+                       wait_state)
 from site_server import SiteServer, site_pages  # noqa: E402
 
 MB = 1_000_000
@@ -125,6 +130,7 @@ BUDGETS = {
     "control change to chart, defaults, p95": (100, "ms"),
     "transfer before interaction, per lesson": (1.5, "MB"),
     "Pyodide / CPython, default simulate": (4.0, "x"),
+    "digits training": (3.0, "s"),
     "full build": (180, "s"),
     "rebuild with nothing changed": (30, "s"),
 }
@@ -149,6 +155,9 @@ class Results:
         self.figures: dict[str, Figure] = {}
         # Per lesson, the biggest files fetched before any interaction (what to shrink).
         self.largest: dict[str, list[tuple[int, str]]] = {}
+        # Per digits widget, the states each run streamed to the page (its chunks).
+        self.streamed: dict[str, list[int]] = {}
+        self.digits_settings: dict[str, dict] = {}
 
     def figure(self, name: str, unit: str, how: str) -> Figure:
         if name not in self.figures:
@@ -176,11 +185,13 @@ def first_line(error: BaseException) -> str:
     return (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
 
 
-def note_failure(error: BaseException, *figures: Figure) -> None:
-    """Count runs in which the widget never redrew, and keep the first reason."""
+def note_failure(error: BaseException, *figures: Figure,
+                 what: str = "without a redraw") -> None:
+    """Count runs in which the widget never redrew (or never finished), and keep the
+    first reason."""
     for figure in figures:
         figure.failures += 1
-        figure.note = f"{figure.failures} run(s) without a redraw: {first_line(error)}"
+        figure.note = f"{figure.failures} run(s) {what}: {first_line(error)}"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -441,6 +452,113 @@ def print_startup(results: Results) -> None:
     print(f"({runs} runs; ratios are each run over the same run's floor)\n")
 
 
+# --- the digits widgets: a training run as the reader waits for it (issue 14) ---------
+
+# (lesson, widget id): the streamed trainers that train on the handwritten digits
+DIGITS_WIDGETS = (("lessons/01-promise-of-depth.html", "digits-what-layers-learn"),
+                  ("lessons/02-vanishing-gradients.html", "nielsen-speeds"))
+# Starts after the first, on the same page. The first is slower: the runtime is ready
+# before numpy, its random module and gradflow are imported, so the first Start pays for
+# them (about 1 s in the worker, measured on a loaded 2-core machine), and the race's
+# first chunk (one step) then measures that second as the cost of a step, so the next
+# chunks restart from one step (js/worker/race.mjs nextChunkSize).
+DIGITS_LATER_RUNS = 2
+
+# From clicking Start to the frame after the widget settles back to ready with its step
+# at the total (race-widget.mjs sets data-lw-state=ready once the final state is drawn).
+# Also counts the states streamed before it (data-lw-step changes: one per chunk drawn).
+START_TO_FINISH = """(el) => new Promise((resolve, reject) => {
+    let streamed = 0;
+    const timer = setTimeout(() => { observer.disconnect();
+        reject(new Error('not finished within 120 s; status: '
+                         + (el.querySelector('.lw-status')?.textContent || ''))); }, 120000);
+    const observer = new MutationObserver(records => {
+        streamed += records.filter(r => r.attributeName === 'data-lw-step').length;
+        if (el.dataset.lwState === 'error') {
+            observer.disconnect(); clearTimeout(timer);
+            reject(new Error(el.querySelector('.lw-status')?.textContent || 'widget error'));
+        } else if (el.dataset.lwState === 'ready'
+                   && records.some(r => r.attributeName === 'data-lw-state')) {
+            observer.disconnect();
+            if (el.dataset.lwStep !== el.dataset.lwSteps) { clearTimeout(timer); reject(new Error(
+                `stopped at step ${el.dataset.lwStep} of ${el.dataset.lwSteps}`)); return; }
+            requestAnimationFrame(() => { clearTimeout(timer);
+                resolve({ms: performance.now() - start, streamed}); });
+        }
+    });
+    observer.observe(el, {attributes: true, attributeFilter: ['data-lw-state', 'data-lw-step']});
+    const start = performance.now();
+    el.querySelector('[data-lw-action="start"]').click();
+})"""
+
+
+def training_run(widget: Locator) -> tuple[float, int]:
+    """Seconds from Start to the finished run drawn, and the states streamed meanwhile."""
+    wait_state(widget, "ready")
+    found = widget.page.evaluate(START_TO_FINISH, widget.element_handle())
+    return found["ms"] / 1000, found["streamed"]
+
+
+def bench_digits(context_factory, server: SiteServer, runs: int, results: Results) -> None:
+    """Each digits widget at its lesson's defaults: per run a freshly opened page, its
+    prompt answered and its chart drawn, then Start 1 + DIGITS_LATER_RUNS times."""
+    how = ("click on Start (live Python ready, prompt answered, chart drawn) to the frame "
+           "after the finished run is drawn, at the lesson's defaults")
+    for run in range(runs):
+        for lesson, widget_id in DIGITS_WIDGETS:
+            context = context_factory()
+            page = context.new_page()
+            page.goto(server.url(lesson))
+            widget = page.locator(f"#{widget_id}")
+            key = f"#{widget_id}"
+            first = results.figure(f"digits training, page's first run: {key}", "s",
+                                   f"{how}; the first Start on a freshly opened page")
+            later = results.figure(f"digits training, later runs: {key}", "s",
+                                   f"{how}; the {DIGITS_LATER_RUNS} Starts after the "
+                                   "first, same page")
+            streamed = results.streamed.setdefault(key, [])
+            try:
+                wait_runtime(page)
+                commit_prediction(widget)
+                wait_chart_drawn(widget)
+                results.digits_settings[key] = initial_data(widget)["settings"]
+                seconds, states = training_run(widget)
+                first.add(seconds)
+                streamed.append(states)
+                for _ in range(DIGITS_LATER_RUNS):
+                    seconds, states = training_run(widget)
+                    later.add(seconds)
+                    streamed.append(states)
+            except Exception as error:  # a broken widget is a finding, not a crash
+                note_failure(error, first, later, what="not finished")
+            context.close()
+        print(f"bench_site: digits run {run + 1}/{runs} done", file=sys.stderr)
+
+
+def print_digits(results: Results) -> None:
+    goal, _unit = BUDGETS["digits training"]
+    print(f"{'digits widgets, Start to finished (issue 14)':<62} {'median':>8} {'min':>8} "
+          f"{'max':>8}  {'n':>3}   goal")
+    for figure in results.figures.values():
+        if not figure.name.startswith("digits training, "):
+            continue
+        name = figure.name.removeprefix("digits training, ")
+        samples = figure.samples
+        if samples:
+            print(f"{name[:62]:<62} {statistics.median(samples):>7.2f}s {min(samples):>7.2f}s "
+                  f"{max(samples):>7.2f}s  {len(samples):>3}   {goal:g} s"
+                  + ("" if statistics.median(samples) <= goal else "  (over)"))
+        else:
+            print(f"{name[:62]:<62} {'-':>8} {'-':>8} {'-':>8}  {0:>3}   {goal:g} s")
+        if figure.note:
+            print(f"    {figure.note}")
+    for key, counts in results.streamed.items():
+        if counts:
+            print(f"  {key} at {results.digits_settings.get(key)}: states streamed per run, "
+                  f"each page's first run then its later ones: {counts}")
+    print()
+
+
 # --- the benchmark ----------------------------------------------------------------------
 
 def bench_lessons(context_factory, server: SiteServer, lessons: list[str], runs: int,
@@ -606,7 +724,8 @@ def print_table(rows: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs of each figure (>= 5)")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="runs of each figure (>= 5; >= 1 with --only-digits)")
     parser.add_argument("--build-timing", action="store_true",
                         help="also time a full build and a no-change rebuild (slow)")
     parser.add_argument("--build-runs", type=int, default=1,
@@ -617,10 +736,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of the start-up figures (each launches three browsers)")
     parser.add_argument("--only-startup", action="store_true",
                         help="measure only the start-up figures (issue 13)")
+    parser.add_argument("--only-digits", action="store_true",
+                        help="measure only the digits widgets' training runs (issue 14)")
     args = parser.parse_args(argv)
+    if args.only_startup and args.only_digits:
+        parser.error("--only-startup and --only-digits exclude each other")
     if args.startup_runs < 1:
         parser.error("--startup-runs must be at least 1")
-    if args.runs < 5:
+    if args.only_digits and args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if args.runs < 5 and not args.only_digits:
         parser.error("--runs must be at least 5 (issue 6 asks for five runs of each)")
     results = Results()
     try:
@@ -631,7 +756,8 @@ def main(argv: list[str] | None = None) -> int:
     lessons = args.lessons or [p for p in site_pages(server.site_dir)
                                if p.startswith("lessons/")]
     with server, sync_playwright() as playwright:
-        bench_startup(playwright, server, args.startup_runs, results)
+        if not args.only_digits:
+            bench_startup(playwright, server, args.startup_runs, results)
         if args.only_startup:
             print_startup(results)
             if args.json:
@@ -644,9 +770,17 @@ def main(argv: list[str] | None = None) -> int:
             context.add_init_script(INSTRUMENT)
             return context
 
-        bench_lessons(context_factory, server, lessons, args.runs, results)
-        bench_demo(context_factory, server, args.runs, results)
+        if not args.only_digits:
+            bench_lessons(context_factory, server, lessons, args.runs, results)
+            bench_demo(context_factory, server, args.runs, results)
+        bench_digits(context_factory, server, args.runs, results)
         browser.close()
+    if args.only_digits:
+        print_digits(results)
+        print_table(results.rows())
+        if args.json:
+            args.json.write_text(json.dumps(results.rows(), indent=2))
+        return 0
     bench_cpython(args.runs, results)
     add_ratio(results)
     if args.build_timing:
@@ -656,6 +790,7 @@ def main(argv: list[str] | None = None) -> int:
             results.figure(name, "s", "not measured").note = "run with --build-timing"
     rows = results.rows()
     print_startup(results)
+    print_digits(results)
     print_table(rows)
     for lesson, files in results.largest.items():
         print(f"\nLargest files before interaction on {lesson} (bytes as served):")
