@@ -110,9 +110,10 @@ def test_a_lesson_done_shows_on_the_progress_page_prints_on_one_page_and_can_be_
     root = page.locator(".lw-progress-page")
     expect(root).to_have_attribute("data-lw-state", "ready")
     expect(root.locator(".lw-progress-needs-js")).to_have_count(0)
-    # lesson 2's prompt names no right answer, so the guess counts as answered only
+    # lesson 2's first prompt names its right answer (the second choice), and the guess
+    # was the first choice at the lesson's own settings: scored, and wrong
     prompts, questions = len(items["prompts"]), len(items["questions"])
-    assert lesson_row(page)[1:] == [f"1 of {prompts}", "not scored", f"1 of {questions}",
+    assert lesson_row(page)[1:] == [f"1 of {prompts}", "0 of 1", f"1 of {questions}",
                                     "1 of 1"]
     # the lessons not visited show nothing done
     rows = page.locator(".lw-progress-table tbody tr")
