@@ -18,6 +18,7 @@ import asset_manifest
 import gradflow_wheel
 import npm_packages
 import numpy_wheel
+import pyodide_snapshot
 import third_party_notices
 from verified_files import AssetError
 from gradflow.digits import DIGITS_FILE_NAME, write_digits_file
@@ -46,6 +47,9 @@ def assemble(root: Path, target: Path, cache_dir: Path) -> dict:
         print("- gradflow wheel")
         compiled = gradflow_wheel.add_gradflow(root, pyodide_dir)
         print(f"  {compiled.name}")
+        print("- start-up snapshot (numpy and gradflow imported; build/pyodide_snapshot.py)")
+        reused = pyodide_snapshot.add_snapshot(root, pyodide_dir, assets, cache_dir)
+        print("  reused from .cache/" if reused else "  made")
         print("- plotly.js, KaTeX, CodeMirror")
         npm_packages.copy_plotly(root, assets)
         npm_packages.copy_katex(root, assets)

@@ -11,6 +11,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 PYODIDE_DIR = REPO / "_build" / "site-assets" / "pyodide"
+# the start-up snapshot the site ships (build/pyodide_snapshot.py)
+SNAPSHOT_DIR = REPO / "_build" / "site-assets" / "pyodide-snapshot"
+# how the session starts: as the worker does without a snapshot, and from the snapshot
+START_PATHS = ("normal", "snapshot")
 START_TIMEOUT_SECONDS = 120
 RUN_TIMEOUT_SECONDS = 600
 
@@ -61,12 +65,21 @@ def _require_current_assets() -> None:
 
 
 class PyodideSession:
-    def __init__(self, mounts: dict[Path, str] | None = None):
+    """`snapshot`: a folder like SNAPSHOT_DIR to start from (pyodide_session.mjs
+    --snapshot); `fallback`: start normally if the snapshot fails, instead of failing."""
+
+    def __init__(self, mounts: dict[Path, str] | None = None, snapshot: Path | None = None,
+                 fallback: bool = False):
         _require_current_assets()
         node = shutil.which("node")
         if node is None:
             raise RuntimeError("node not found on PATH: the Pyodide tests need Node.js 20")
-        command = [node, str(HERE / "pyodide_session.mjs"), str(PYODIDE_DIR)]
+        command = [node, str(HERE / "pyodide_session.mjs")]
+        if snapshot is not None:
+            if not (snapshot / "meta.json").is_file():
+                raise RuntimeError(f"{snapshot} holds no snapshot: run `make assets`")
+            command += ["--snapshot", str(snapshot)] + (["--fallback"] if fallback else [])
+        command.append(str(PYODIDE_DIR))
         for host_dir, mount_point in (mounts or {}).items():
             command += [str(host_dir), mount_point]
         # stderr is inherited: Pyodide's own messages show up in pytest's captured output.
@@ -76,6 +89,8 @@ class PyodideSession:
         self.ready = self._read_message(START_TIMEOUT_SECONDS)
         if self.ready.get("type") != "ready":
             raise RuntimeError(f"Pyodide did not start: {self.ready}")
+        if snapshot is not None and not fallback and self.ready.get("start") != "snapshot":
+            raise RuntimeError(f"Pyodide did not start from the snapshot: {self.ready}")
 
     def _read_message(self, timeout: float) -> dict:
         # readline blocks; a watchdog ends a hung Node process so the test fails instead.

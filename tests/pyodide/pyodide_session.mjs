@@ -3,32 +3,97 @@
  * A long-lived Pyodide session for the tests, in Node.js, loaded from the very files the
  * site ships (_build/site-assets/pyodide/).
  *
- * Usage: node pyodide_session.mjs <pyodide dir> [<host dir> <mount point>]...
+ * Usage: node pyodide_session.mjs [--snapshot <dir> [--fallback]] <pyodide dir>
+ *                                  [<host dir> <mount point>]...
+ *
+ * --snapshot starts from the start-up snapshot in <dir> (meta.json, heap.bin.gz,
+ * files.bin.gz, as _build/site-assets/pyodide-snapshot/ holds it) through
+ * worker/snapshot.mjs's restorePyodide, as the site's worker does: each file checked
+ * against meta.json's sha256 and size, then decompressed. A snapshot that fails is fatal,
+ * unless --fallback is given: then the session starts the normal way in the same process
+ * (as the worker falls back) and "ready" carries the reason as "snapshotError".
  *
  * Protocol (one JSON object per line):
- *   stdout, first line: {"type": "ready", "pyodide": version, "loaded": {name: channel}}
+ *   stdout, first line: {"type": "ready", "pyodide": version, "loaded": {name: channel},
+ *                        "start": "normal" | "snapshot", "startMs", "snapshotError"?}
  *                       or {"type": "fatal", "message"} (then exit 1)
  *   stdin:  {"id", "code"}       Python source; its last expression must be a str
  *   stdout: {"id", "ok": true, "value": str, "stdout": str, "stderr": str}
  *           {"id", "ok": false, "error": traceback, "stdout", "stderr"}
  * Everything Pyodide prints by itself goes to stderr, so stdout stays the protocol.
  */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
 
-const [pyodideDir, ...mountArgs] = process.argv.slice(2);
+const SNAPSHOT_MODULE = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..",
+  "widgets", "live_widgets", "js", "worker", "snapshot.mjs");
+
+const args = process.argv.slice(2);
+let snapshotDir = null;
+let fallback = false;
+while (args[0] && args[0].startsWith("--")) {
+  const option = args.shift();
+  if (option === "--snapshot") snapshotDir = args.shift();
+  else if (option === "--fallback") fallback = true;
+  else throw new Error(`unknown option ${option}`);
+}
+const [pyodideDir, ...mountArgs] = args;
 const send = (/** @type {object} */ message) => process.stdout.write(JSON.stringify(message) + "\n");
+const log = (/** @type {string} */ s) => console.error(s);
+/** @type {Record<string, any>} */
+const startInfo = { start: "normal" };
 
-async function start() {
-  const indexURL = path.resolve(pyodideDir) + path.sep;
-  const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
-  const pyodide = await loadPyodide({ indexURL, stdout: (s) => console.error(s), stderr: (s) => console.error(s) });
+/**
+ * The snapshot's parts as the worker gets them: checked against meta.json, decompressed.
+ * @param {string} dir
+ */
+function readSnapshot(dir) {
+  const meta = JSON.parse(readFileSync(path.join(dir, "meta.json"), "utf8"));
+  /** @type {Record<string, Uint8Array>} */
+  const parts = {};
+  for (const part of ["heap", "files"]) {
+    const gz = readFileSync(path.join(dir, meta[part].file));
+    if (createHash("sha256").update(gz).digest("hex") !== meta[part].sha256) {
+      throw new Error(`${meta[part].file}: sha256 differs from meta.json`);
+    }
+    const bytes = gunzipSync(gz);
+    parts[part] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  return { meta, heap: parts.heap, files: parts.files };
+}
+
+/** @param {any} loadPyodide @param {string} indexURL */
+async function startNormally(loadPyodide, indexURL) {
+  const pyodide = await loadPyodide({ indexURL, stdout: log, stderr: log });
   // Exactly what the site's worker loads: names resolved through the shipped lock file.
   await pyodide.loadPackage(["numpy", "gradflow"], {
     messageCallback: (m) => console.error(m),
     errorCallback: (m) => console.error(m),
   });
+  return pyodide;
+}
+
+async function start() {
+  const started = Date.now();
+  const indexURL = path.resolve(pyodideDir) + path.sep;
+  const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
+  let pyodide;
+  if (snapshotDir) {
+    const { restorePyodide } = await import(pathToFileURL(SNAPSHOT_MODULE).href);
+    try {
+      pyodide = await restorePyodide({ loadPyodide, indexURL, ...readSnapshot(snapshotDir), stdout: log, stderr: log });
+      startInfo.start = "snapshot";
+    } catch (error) {
+      if (!fallback) throw error;
+      startInfo.snapshotError = String(error && error.message || error);
+    }
+  }
+  pyodide ??= await startNormally(loadPyodide, indexURL);
+  startInfo.startMs = Date.now() - started;
   for (let i = 0; i + 1 < mountArgs.length; i += 2) {
     pyodide.FS.mkdirTree(mountArgs[i + 1]);
     pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: path.resolve(mountArgs[i]) }, mountArgs[i + 1]);
@@ -54,7 +119,7 @@ async function run(pyodide, request) {
 }
 
 start().then((pyodide) => {
-  send({ type: "ready", pyodide: pyodide.version, loaded: pyodide.loadedPackages });
+  send({ type: "ready", pyodide: pyodide.version, loaded: pyodide.loadedPackages, ...startInfo });
   const lines = createInterface({ input: process.stdin });
   let queue = Promise.resolve();
   lines.on("line", (line) => {
