@@ -210,3 +210,98 @@ def test_stop_after_a_swap_reruns_only_this_lessons_setup(page: Page, site_serve
     expect(page.locator("article.bd-article h1").first).to_contain_text(re.compile("summary", re.I))
     # the demonstration page's set-up does not follow the reader into lesson 7
     assert python_says(page, "print('slope_of_sigmoid' in globals())") == "False"
+
+
+AUTHORING = "book/authoring.html"
+LICENCE = "book/licence.html"
+
+
+def swap_by_link(page: Page, href: str) -> None:
+    """Follow a link the test puts in the article (to a page the sidebar may not show)."""
+    page.evaluate("""(href) => {
+        window.__navigated = new Promise(resolve =>
+            document.addEventListener('lw:navigated', resolve, {once: true}));
+        const a = Object.assign(document.createElement('a'), {href, id: 'lw-test-link',
+                                                              textContent: 'go'});
+        document.querySelector('article.bd-article').append(a); }""", href)
+    page.locator("#lw-test-link").click()
+    page.evaluate("() => window.__navigated")
+
+
+def test_one_click_on_a_copy_button_copies_once_after_any_number_of_swaps(
+        page: Page, site_server: SiteServer):
+    page.goto(site_server.url(LESSON_3))
+    page.evaluate("""() => { window.__copies = 0;
+        document.addEventListener('copy', () => { window.__copies += 1; }); }""")
+    for visit in range(2):
+        if visit == 0:
+            follow(page, AUTHORING.split("/")[-1])
+        else:  # Back to the lesson, Forward to the guide: swapped in again
+            page.go_back()
+            page.wait_for_function("() => location.pathname.endsWith('03-crisis-before-2015.html')")
+            page.evaluate("""() => { window.__navigated = new Promise(resolve =>
+                document.addEventListener('lw:navigated', resolve, {once: true})); }""")
+            page.go_forward()
+            page.evaluate("() => window.__navigated")
+        code = page.locator("article div.highlight").first
+        expect(code.locator("button.copybtn")).to_have_count(1)
+        before = page.evaluate("() => window.__copies")
+        # by keyboard: the event's target is the button itself (a pointer click on the
+        # icon inside meets a second handler after the first replaced the icon)
+        code.locator("button.copybtn").focus()
+        page.keyboard.press("Enter")
+        expect(code.locator("button.copybtn")).to_have_attribute("data-tooltip", "Copied!")
+        page.wait_for_timeout(300)  # a second handler would copy within the same click
+        assert page.evaluate("() => window.__copies") - before == 1, f"visit {visit + 1}"
+
+
+TIP = ('<button type="button" class="lw-test-tip" data-bs-toggle="tooltip" '
+       'title="{}">tip</button>')
+
+
+def test_tooltips_of_the_old_parts_go_and_the_new_parts_get_theirs(
+        page: Page, site_server: SiteServer):
+    def with_a_tip(route: Route) -> None:
+        response = route.fetch()
+        body = response.text().replace('<article class="bd-article">',
+                                       '<article class="bd-article">' + TIP.format("New tip"), 1)
+        route.fulfill(response=response, body=body)
+
+    page.route(re.compile(r".*/05-residual-idea\.html$"), with_a_tip)
+    page.goto(site_server.url(LESSON_3))
+    # an old tooltip on show when the reader follows a link
+    page.evaluate("""(html) => {
+        document.querySelector('article.bd-article').insertAdjacentHTML('afterbegin', html);
+        bootstrap.Tooltip.getOrCreateInstance(document.querySelector('.lw-test-tip')).show(); }""",
+                  TIP.format("Old tip"))
+    expect(page.locator(".tooltip")).to_have_text("Old tip")
+    follow(page, LESSON_5.split("/")[-1])
+    expect(page.locator(".tooltip")).to_have_count(0)
+    page.locator(".lw-test-tip").focus()  # the theme's trigger: hover or focus
+    expect(page.locator(".tooltip")).to_have_text("New tip")
+
+
+def sidebar_shows_current_item(page: Page) -> bool:
+    return page.evaluate("""() => {
+        const holder = [...document.querySelectorAll('#pst-primary-sidebar-modal[open], '
+                                                      + '#pst-primary-sidebar')][0];
+        const item = document.querySelector('nav.bd-docs-nav a.current');
+        const box = holder.getBoundingClientRect(), at = item.getBoundingClientRect();
+        return at.height > 0 && at.top >= box.top && at.bottom <= box.bottom; }""")
+
+
+def test_the_sidebar_keeps_its_place_and_shows_the_new_current_page(
+        new_context, site_server: SiteServer):
+    page = new_context(viewport={"width": 1280, "height": 400}).new_page()
+    page.goto(site_server.url(LESSON_1))
+    sidebar = page.locator("#pst-primary-sidebar")
+    page.evaluate("() => { document.querySelector('#pst-primary-sidebar').scrollTop = 0; }")
+    # a page whose item is in sight: the sidebar stays where the reader left it
+    follow(page, "02-vanishing-gradients.html")
+    assert sidebar.evaluate("(s) => s.scrollTop") == 0
+    assert sidebar_shows_current_item(page)
+    # a page whose item is out of sight (the last one): scrolled into view
+    swap_by_link(page, "../book/licence.html")
+    expect(page.locator("nav.bd-docs-nav a.current")).to_contain_text("Licence")
+    assert sidebar.evaluate("(s) => s.scrollTop") > 0
+    assert sidebar_shows_current_item(page)

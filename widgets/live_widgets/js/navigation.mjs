@@ -7,7 +7,10 @@
  * article, the print copy of its contents, the previous/next links, the primary
  * sidebar's list with its current item, the "on this page" contents, the title), moves
  * the address bar with the History API and moves focus to the new heading. Everything
- * else (header, theme switch, search) stays as the theme set it up on load.
+ * else (header, theme switch, search) stays as the theme set it up on load; what the
+ * theme sets up in the swapped parts on load (copy buttons, toggles, tabs, tooltips, the
+ * sidebar's scroll position) is set up again, once, and the phone drawers close, as a
+ * full load would show the page.
  *
  * Anything the swap cannot do as a full load would falls back to a normal navigation:
  * links outside the book, modified or middle clicks, downloads, other targets, a failed
@@ -187,8 +190,11 @@ async function go(url, swapper, how) {
     return;
   }
   inFlight = null;
+  await closeDrawers();
+  if (controller.signal.aborted) return;
   swapper.teardown();
   scrolls.set(entry, scrollY);
+  rememberSidebarScroll();
   if (how.push) {
     history.scrollRestoration = "manual"; // the swap puts the scroll position back itself
     absolutiseKeptLinks();
@@ -200,9 +206,11 @@ async function go(url, swapper, how) {
     entry = how.entry ?? entry;
   }
   shownPage = pageOf(url.href);
+  disposeTooltips();
   replaceParts(next);
   const article = /** @type {HTMLElement} */ (document.querySelector("article.bd-article"));
   rerunThemeScripts(article);
+  showCurrentPageInSidebar();
   swapper.setUp(article);
   placeScroll(url, how.push ? undefined : scrolls.get(entry));
   focusHeading(article, document.title);
@@ -273,7 +281,7 @@ function rerunThemeScripts(article) {
   const inits = [
     // copybutton.js declares it with const: a global binding, not a window property.
     // @ts-ignore
-    ["div.highlight pre", typeof addCopyButtonToCodeCells === "function" ? addCopyButtonToCodeCells : null],
+    ["div.highlight pre", typeof addCopyButtonToCodeCells === "function" ? withoutNewClipboard(addCopyButtonToCodeCells) : null],
     [".toggle, .admonition.dropdown", scope.initToggleItems],
     [".sd-tab-label", scope.ready],
   ];
@@ -285,7 +293,106 @@ function rerunThemeScripts(article) {
       console.warn("live-widgets: a theme script did not re-run after the swap:", error);
     }
   }
+  setUpTooltips();
   followTableOfContents();
+}
+
+/**
+ * copybutton.js adds the buttons, then makes a `new ClipboardJS(".copybtn")`, which
+ * listens on document.body for clicks on every copy button for the page's life. The one
+ * made on load already does for the new article's buttons: run `addButtons` with a
+ * stand-in that listens to nothing, so one click copies once and says "Copied!" once.
+ * @param {() => void} addButtons
+ */
+function withoutNewClipboard(addButtons) {
+  return () => {
+    const scope = /** @type {any} */ (window);
+    const clipboard = scope.ClipboardJS;
+    if (clipboard === undefined) return; // not loaded: it will run by itself when it is
+    scope.ClipboardJS = class {
+      on() {
+        return this;
+      }
+    };
+    try {
+      addButtons();
+    } finally {
+      scope.ClipboardJS = clipboard;
+    }
+  };
+}
+
+/** What the swap replaces, in the page now on show. */
+function swappedElements() {
+  const parts = SWAPPED_PARTS.map((selector) => document.querySelector(selector));
+  return /** @type {Element[]} */ ([...parts, document.querySelector(PAGE_TOC)].filter(Boolean));
+}
+
+const TOOLTIPS = '[data-bs-toggle="tooltip"]';
+
+/** The old parts' Bootstrap tooltips go with them (a tooltip on show would stay behind). */
+function disposeTooltips() {
+  const tooltip = /** @type {any} */ (window).bootstrap?.Tooltip;
+  if (!tooltip) return;
+  for (const part of swappedElements()) {
+    for (const element of part.querySelectorAll(TOOLTIPS)) tooltip.getInstance(element)?.dispose();
+  }
+}
+
+/** Bootstrap tooltips on the new parts, as pydata-sphinx-theme's bootstrap.js sets them up on load. */
+function setUpTooltips() {
+  const tooltip = /** @type {any} */ (window).bootstrap?.Tooltip;
+  if (!tooltip) return;
+  for (const part of swappedElements()) {
+    for (const element of part.querySelectorAll(TOOLTIPS)) tooltip.getOrCreateInstance(element, { delay: { show: 500, hide: 100 } });
+  }
+}
+
+/**
+ * Close the sidebars' dialogs (phones): a full load shows the new page with them closed.
+ * The theme moves a dialog's contents back to their sidebar when it hears "close",
+ * which comes a task later; the parts are swapped after that.
+ */
+async function closeDrawers() {
+  const open = /** @type {HTMLDialogElement[]} */ (
+    ["pst-primary-sidebar-modal", "pst-secondary-sidebar-modal"]
+      .map((id) => document.getElementById(id))
+      .filter((dialog) => dialog instanceof HTMLDialogElement && dialog.open)
+  );
+  await Promise.all(
+    open.map(
+      (dialog) =>
+        new Promise((resolve) => {
+          dialog.addEventListener("close", resolve, { once: true });
+          dialog.close();
+        }),
+    ),
+  );
+}
+
+/** pydata-sphinx-theme keeps the sidebar's scroll position for the next page it loads. */
+function rememberSidebarScroll() {
+  const sidebar = document.querySelector("#pst-primary-sidebar");
+  try {
+    if (sidebar) sessionStorage.setItem("sidebar-scroll-top", String(sidebar.scrollTop));
+  } catch {
+    // storage refused: the next full load starts at the current item instead
+  }
+}
+
+/**
+ * The sidebar keeps its scroll position, as a full load does (the theme restores it);
+ * when the new current item is out of sight, scroll it into view the way the theme does
+ * on a first load (a quarter of the sidebar above it).
+ */
+function showCurrentPageInSidebar() {
+  const sidebar = document.querySelector("#pst-primary-sidebar");
+  const current = [...document.querySelectorAll("nav.bd-docs-nav .active, nav.bd-docs-nav .current")].pop();
+  if (!sidebar || !current) return;
+  const box = sidebar.getBoundingClientRect();
+  const item = current.getBoundingClientRect();
+  if (box.height === 0 || (item.top >= box.top && item.bottom <= box.bottom)) return;
+  sidebar.scrollTop += item.top - box.top - sidebar.clientHeight * 0.25;
 }
 
 /** @type {IntersectionObserver | null} */
