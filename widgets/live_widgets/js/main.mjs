@@ -51,7 +51,7 @@ function setUpPage() {
     (event) => {
       if ((event.type === "ready" || event.type === "fatal") && !registered) {
         registered = true;
-        registerServiceWorker();
+        registerServiceWorker({ pythonStarted: event.type === "ready" });
       }
     },
     { page: true },

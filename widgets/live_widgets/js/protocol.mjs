@@ -20,7 +20,8 @@
  *     {id, type: "error", error: {name, message, traceback}}  Python raised; shown to the reader
  *     {id, type: "progress", value}                        a race's state between chunks
  *     {type: "progress", stage, message}                   start-up: runtime | packages | simulator
- *     {type: "ready"}                                      every request is served from now on
+ *     {type: "ready", start?}                              every request is served from now on;
+ *                                                          start: "snapshot" | "normal", how Python started
  *     {type: "fatal", message}                             start-up failed: one line saying what
  *
  * A cancelled race ends with an error whose name is CANCELLED.
@@ -52,6 +53,12 @@ export const STAGE_TEXT = {
   simulator: "preparing the simulator",
 };
 
+/**
+ * How the worker started Python: from the start-up snapshot the service worker cached, or
+ * the normal way (worker/startup.mjs). The page shows it as `data-lw-start` on <html>.
+ * @typedef {"snapshot" | "normal"} StartPath
+ */
+
 /** The error name that ends a cancelled race (a reply, not a failure). */
 export const CANCELLED = "Cancelled";
 
@@ -59,11 +66,11 @@ export const CANCELLED = "Cancelled";
  * Start-up events as the page's widgets hear them (the worker's start-up messages, plus
  * "restarted", which the page itself emits on Stop).
  * @typedef {{type: "progress", stage: string, message: string}
- *   | {type: "ready"} | {type: "fatal", message: string} | {type: "restarted"}} RuntimeEvent
+ *   | {type: "ready", start?: StartPath} | {type: "fatal", message: string} | {type: "restarted"}} RuntimeEvent
  */
 
 /**
- * @typedef {{type: "progress", stage: Stage, message: string} | {type: "ready"}
+ * @typedef {{type: "progress", stage: Stage, message: string} | {type: "ready", start?: StartPath}
  *   | {type: "fatal", message: string}} StartupMessage
  * @typedef {{id: number, type: "result", value: unknown} | {id: number, type: "error", error: ErrorInfo}
  *   | {id: number, type: "progress", value: unknown}} ReplyMessage
@@ -74,8 +81,8 @@ export const CANCELLED = "Cancelled";
 export const workerMessage = {
   /** @param {Stage} stage @param {string} message @returns {StartupMessage} */
   stage: (stage, message) => ({ type: "progress", stage, message }),
-  /** @returns {StartupMessage} */
-  ready: () => ({ type: "ready" }),
+  /** @param {StartPath} [start] @returns {StartupMessage} */
+  ready: (start) => (start ? { type: "ready", start } : { type: "ready" }),
   /** @param {string} message @returns {StartupMessage} */
   fatal: (message) => ({ type: "fatal", message }),
   /** @param {number} id @param {unknown} value @returns {ReplyMessage} */
@@ -104,7 +111,10 @@ export function readWorkerMessage(message) {
   if (!message || typeof message !== "object") return { kind: "ignored" };
   if (message.id === undefined) {
     if (message.type === "progress") return { kind: "startup", event: { type: "progress", stage: String(message.stage), message: String(message.message) } };
-    if (message.type === "ready") return { kind: "startup", event: { type: "ready" } };
+    if (message.type === "ready") {
+      const start = message.start === "snapshot" || message.start === "normal" ? { start: /** @type {StartPath} */ (message.start) } : {};
+      return { kind: "startup", event: { type: "ready", ...start } };
+    }
     if (message.type === "fatal") return { kind: "startup", event: { type: "fatal", message: String(message.message) } };
     return { kind: "ignored" };
   }

@@ -162,6 +162,8 @@ export class Runtime {
       if (event.type === "progress") {
         this.emit(event);
       } else if (event.type === "ready") {
+        // how the worker started Python (protocol.mjs StartPath), for tests and the bench
+        if (event.start) document.documentElement.dataset.lwStart = event.start;
         this.setState("ready");
         this.resolveReady();
         this.emit(event);
@@ -224,6 +226,7 @@ export class Runtime {
     for (const { reject } of this.pending.values()) reject(new RuntimeRestarted());
     this.pending.clear();
     if (this.state === "failed") return;
+    delete document.documentElement.dataset.lwStart; // the next worker says how it started
     this.setState("idle");
     this.emit({ type: "restarted" });
     this.start();

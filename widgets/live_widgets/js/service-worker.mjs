@@ -5,10 +5,28 @@
 import { CONFIG } from "./config.mjs";
 import { messageOf } from "./dom.mjs";
 
-export function registerServiceWorker() {
+/**
+ * Register the service worker; once live Python has started on this page, ask it to
+ * cache the start-up snapshot in the background for the next visit, unless the reader's
+ * browser asks to save data (ARCHITECTURE §2).
+ * @param {{pythonStarted?: boolean}} [options]
+ */
+export function registerServiceWorker(options = {}) {
   if (!CONFIG.registerServiceWorker || !("serviceWorker" in navigator)) return;
   if (window.location.protocol !== "https:" && window.location.hostname !== "localhost" && window.location.hostname !== "127.0.0.1") return;
   navigator.serviceWorker.register(CONFIG.serviceWorkerUrl).catch((error) => {
     console.info("live-widgets: no service worker, so no offline cache:", messageOf(error));
   });
+  if (options.pythonStarted && !savingData()) {
+    navigator.serviceWorker.ready.then(
+      (registration) => registration.active && registration.active.postMessage({ type: "cache-snapshot" }),
+      () => {},
+    );
+  }
+}
+
+/** The reader's browser asks pages to use less data (Save-Data). */
+function savingData() {
+  const connection = /** @type {any} */ (navigator).connection;
+  return Boolean(connection && connection.saveData);
 }

@@ -11,6 +11,14 @@
  *   - runtime files (_static/pyodide|plotly|codemirror|katex|data/): cache first;
  *   - our own small files (live-widgets.*, cell_runner.py): network first, cache if offline;
  *   - everything else (the pages themselves): not touched, so text is always current.
+ *
+ * And the start-up snapshot (_static/pyodide-snapshot/, ~14 MB gzip: Python's memory with
+ * numpy and gradflow imported), in the background, when a page whose live Python has
+ * started asks for it ("cache-snapshot" message, service-worker.mjs) and the reader has
+ * not asked to save data. A first visit starts Python the normal way; the worker of a
+ * later visit finds the snapshot here and restores it, about two seconds sooner
+ * (worker/snapshot-start.mjs). Fetched only after a visit, because on a slow link its
+ * download costs more than the CPU time it saves.
  */
 
 const CACHE_VERSION = "__LW_CACHE_VERSION__";
@@ -26,6 +34,10 @@ const RUNTIME_DIRS = ["pyodide/", "plotly/", "codemirror/", "katex/", "data/"];
 const PRECACHE_DIRS = ["pyodide/", "plotly/", "codemirror/"];
 const NEVER_PRECACHE = /\.mjs$/;
 const OWN_FILES = ["live-widgets.js", "live-widgets-worker.js", "live-widgets.css", "live-widgets/cell_runner.py"];
+// The start-up snapshot's folder (worker/snapshot.mjs SNAPSHOT_DIR); meta.json is cached
+// last, so a cache holding it holds the others too (the worker checks all three anyway).
+const SNAPSHOT_DIR = "pyodide-snapshot/";
+const SNAPSHOT_LAST = SNAPSHOT_DIR + "meta.json";
 
 /** @param {string} url */
 function isRuntimeFile(url) {
@@ -55,10 +67,8 @@ function integrityOf(hex) {
  * handler caches files as they are used.
  */
 async function precacheRuntime() {
-  const response = await fetch(STATIC_URL + "asset-manifest.json", { cache: "no-cache" });
-  if (!response.ok) return;
-  /** @type {{files: Record<string, {sha256: string}>}} */
-  const manifest = await response.json();
+  const manifest = await readManifest();
+  if (!manifest) return;
   const cache = await caches.open(CACHE_NAME);
   const entries = Object.entries(manifest.files || {}).filter(
     ([path]) => PRECACHE_DIRS.some((dir) => path.startsWith(dir)) && !NEVER_PRECACHE.test(path),
@@ -75,6 +85,60 @@ async function precacheRuntime() {
     }),
   );
 }
+
+/** @returns {Promise<{files: Record<string, {sha256: string}>} | null>} */
+async function readManifest() {
+  const response = await fetch(STATIC_URL + "asset-manifest.json", { cache: "no-cache" });
+  return response.ok ? response.json() : null;
+}
+
+/** The reader's browser asks pages to use less data (Save-Data, Chromium's Lite mode). */
+function savingData() {
+  const connection = /** @type {any} */ (self.navigator).connection;
+  return Boolean(connection && connection.saveData);
+}
+
+/** @type {Promise<void> | null} the snapshot download under way, if any */
+let cachingSnapshot = null;
+
+/**
+ * Put this deployment's start-up snapshot into the cache, unless it is there already;
+ * SRI-checked against the manifest. All or nothing: a failed file leaves the cache
+ * without the snapshot, and the next page that asks tries again.
+ */
+async function cacheSnapshot() {
+  if (savingData()) return;
+  const manifest = await readManifest();
+  if (!manifest) return;
+  const entries = Object.entries(manifest.files || {})
+    .filter(([path]) => path.startsWith(SNAPSHOT_DIR))
+    .sort(([a], [b]) => Number(a === SNAPSHOT_LAST) - Number(b === SNAPSHOT_LAST));
+  if (entries.length === 0) return; // a build without a snapshot
+  const cache = await caches.open(CACHE_NAME);
+  if (await cache.match(STATIC_URL + SNAPSHOT_LAST)) return;
+  const fetched = await Promise.all(
+    entries.map(async ([path, info]) => {
+      const response = await fetch(STATIC_URL + path, { cache: "no-cache", integrity: integrityOf(info.sha256) });
+      if (!response.ok) throw new Error(`HTTP ${response.status} for ${path}`);
+      return /** @type {[string, Response]} */ ([STATIC_URL + path, response]);
+    }),
+  );
+  for (const [url, response] of fetched) await cache.put(url, response);
+}
+
+self.addEventListener("message", (event) => {
+  const messageEvent = /** @type {any} */ (event);
+  if (!messageEvent.data || messageEvent.data.type !== "cache-snapshot") return;
+  if (!cachingSnapshot) {
+    cachingSnapshot = cacheSnapshot()
+      .catch((error) => console.info("live-widgets-sw: start-up snapshot not cached:", String((error && error.message) || error)))
+      .finally(() => {
+        cachingSnapshot = null;
+      });
+  }
+  // keeps this worker alive until the download ends (its own fetches do not)
+  messageEvent.waitUntil(cachingSnapshot);
+});
 
 self.addEventListener("install", (event) => {
   const installEvent = /** @type {any} */ (event);

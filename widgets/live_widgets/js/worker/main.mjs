@@ -23,7 +23,7 @@ function post(message) {
 const runtimePromise = startRuntime((stage, message) => post(workerMessage.stage(stage, message)));
 runtimePromise.then(
   (runtime) => {
-    post(workerMessage.ready());
+    post(workerMessage.ready(runtime.start));
     setTimeout(() => warmUp(runtime), 0);
   },
   (error) => post(workerMessage.fatal(oneLine(error))),

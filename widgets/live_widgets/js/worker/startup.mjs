@@ -1,15 +1,22 @@
 // @ts-check
 /* Starting live Python in the worker: Pyodide, then numpy and gradflow, then
  * cell_runner.py. Each stage throws an Error whose message is the one line the reader
- * sees if it fails. */
+ * sees if it fails.
+ *
+ * Pyodide with numpy and gradflow comes from the start-up snapshot when the service
+ * worker has cached it for this deployment (snapshot-start.mjs), and otherwise the
+ * normal way (loadPyodide, then loadPackage). A snapshot that fails in any way is logged
+ * (console.info, one line) and the normal way follows, in the same worker. */
 
 import { fetchDigits, installDigits } from "./digits.mjs";
 import { lastLine, oneLine } from "./errors.mjs";
 import { prefetchPackages } from "./prefetch.mjs";
+import { discardSnapshot, findCachedSnapshot, startFromSnapshot } from "./snapshot-start.mjs";
 
-/** @import { Stage } from "../protocol.mjs" */
+/** @import { StartPath, Stage } from "../protocol.mjs" */
 /** @import { PythonRuntime } from "./dispatch.mjs" */
 
+const STATIC_URL = new URL("./", self.location.href).href;
 const PYODIDE_DIR = new URL("pyodide/", self.location.href).href;
 const CELL_RUNNER_URL = new URL("live-widgets/cell_runner.py", self.location.href).href;
 // Where cell_runner.py is written inside Pyodide's in-memory file system.
@@ -17,13 +24,11 @@ const SIMULATOR_DIR = "/home/pyodide/live_widgets_runtime";
 const PACKAGES = ["numpy", "gradflow"];
 
 /**
- * Load Pyodide, numpy and gradflow, then cell_runner.
+ * Load Pyodide, numpy and gradflow (from the snapshot if it is cached), then cell_runner.
  * @param {(stage: Stage, message: string) => void} progress
- * @returns {Promise<PythonRuntime>}
+ * @returns {Promise<PythonRuntime & {start: StartPath}>}
  */
 export async function startRuntime(progress) {
-  // The wheels now, not after loadPyodide: see prefetch.mjs.
-  prefetchPackages(PYODIDE_DIR, PACKAGES);
   // cell_runner.py is small: fetch it while Pyodide downloads and compiles.
   const cellRunnerSource = fetchCellRunner();
   cellRunnerSource.catch(() => {}); // reported by the simulator stage, not as unhandled
@@ -33,6 +38,10 @@ export async function startRuntime(progress) {
   if (typeof WebAssembly !== "object") {
     throw new Error("this browser cannot run WebAssembly, which live Python needs");
   }
+  // Cache lookups only: a first visit knows in milliseconds that it starts the normal way.
+  const cached = await findCachedSnapshot(STATIC_URL);
+  // The wheels now, not after loadPyodide (see prefetch.mjs); the snapshot carries them.
+  if (!("responses" in cached)) prefetchPackages(PYODIDE_DIR, PACKAGES);
 
   progress("runtime", "Loading the Python runtime");
   try {
@@ -41,22 +50,47 @@ export async function startRuntime(progress) {
     // The browser's message repeats the whole URL; the file name says enough.
     throw new Error("could not load pyodide/pyodide.js (missing or unreachable)");
   }
-  let pyodide;
-  try {
-    const loadPyodide = /** @type {any} */ (self).loadPyodide; // defined by pyodide.js
-    pyodide = await Promise.race([loadPyodide({ indexURL: PYODIDE_DIR }), wasmFailure()]);
-  } catch (error) {
-    if (error instanceof WasmFailure) throw error;
-    throw new Error(`the Python runtime did not start (${oneLine(error)})`);
+  const loadPyodide = /** @type {any} */ (self).loadPyodide; // defined by pyodide.js
+
+  /** @type {any} */
+  let pyodide = null;
+  /** @type {StartPath} */
+  let start = "normal";
+  if ("responses" in cached) {
+    const watch = wasmFailure();
+    try {
+      pyodide = await Promise.race([startFromSnapshot(cached, { loadPyodide, indexURL: PYODIDE_DIR, staticUrl: STATIC_URL }), watch.failed]);
+      start = "snapshot";
+    } catch (error) {
+      console.info(`live-widgets: started without the start-up snapshot: ${oneLine(error)}`);
+      pyodide = null;
+      prefetchPackages(PYODIDE_DIR, PACKAGES);
+      discardSnapshot(cached, error);
+    } finally {
+      watch.stop();
+    }
+  } else {
+    console.info(`live-widgets: started without the start-up snapshot: ${cached.reason}`);
   }
 
-  progress("packages", "Loading numpy and gradflow");
-  await loadPackages(pyodide, PACKAGES);
+  if (!pyodide) {
+    const watch = wasmFailure();
+    try {
+      pyodide = await Promise.race([loadPyodide({ indexURL: PYODIDE_DIR }), watch.failed]);
+    } catch (error) {
+      if (error instanceof WasmFailure) throw error;
+      throw new Error(`the Python runtime did not start (${oneLine(error)})`);
+    } finally {
+      watch.stop();
+    }
+    progress("packages", "Loading numpy and gradflow");
+    await loadPackages(pyodide, PACKAGES);
+  }
 
   progress("simulator", "Loading the simulator");
   const dispatch = await importCellRunner(pyodide, await cellRunnerSource);
   installDigits(pyodide, await digits);
-  return { pyodide, dispatch };
+  return { pyodide, dispatch, start };
 }
 
 class WasmFailure extends Error {}
@@ -64,23 +98,30 @@ class WasmFailure extends Error {}
 /**
  * Pyodide 0.27.7 does not reject when pyodide.asm.wasm is missing or corrupt: it logs
  * "wasm instantiation failed!" and the error with console.warn, then waits forever.
- * Watch for that warning so the page can say what failed instead of loading forever.
- * @returns {Promise<never>}
+ * Watch for that warning so the page can say what failed instead of loading forever;
+ * `stop` ends the watch (console.warn is the browser's again).
+ * @returns {{failed: Promise<never>, stop: () => void}}
  */
 function wasmFailure() {
-  return new Promise((_, reject) => {
-    const warn = console.warn.bind(console);
-    let failed = false;
+  const warn = console.warn;
+  const stop = () => {
+    console.warn = warn;
+  };
+  /** @type {Promise<never>} */
+  const failed = new Promise((_, reject) => {
+    let seen = false;
     console.warn = (...args) => {
-      warn(...args);
-      if (failed) {
-        console.warn = warn;
+      warn.apply(console, args);
+      if (seen) {
+        stop();
         reject(new WasmFailure(`pyodide/pyodide.asm.wasm is missing or damaged (${oneLine(args[0])})`));
       } else if (String(args[0]).includes("wasm instantiation failed")) {
-        failed = true; // the reason is the next warning
+        seen = true; // the reason is the next warning
       }
     };
   });
+  failed.catch(() => {}); // a watch that ends unneeded is not an unhandled rejection
+  return { failed, stop };
 }
 
 /**
