@@ -361,8 +361,34 @@ STARTUP_FIGURES = {
     "cold": "lesson 3 cold: first live redraw",
     "swap": "lesson 5 after an article swap from lesson 3",
     "full": "lesson 5 by a full navigation from lesson 3",
+    "repeat": "lesson 3 repeat visit, full load, same profile, no snapshot",
+    "snapshot": "lesson 3 repeat visit with the snapshot cached (full load, same profile)",
     "fcp": "first contentful paint, lesson 3 cold",
 }
+# Inside the worker (worker/snapshot-start.mjs): reading, checking and gunzipping the
+# cached files, then the restore itself (with its numpy smoke check), in seconds.
+SNAPSHOT_MEASURES = {"lw-snapshot-read": "snapshot read from the cache, checked, gunzipped",
+                     "lw-snapshot-restore": "snapshot restore in the worker"}
+SNAPSHOT_URLS = "**/_static/pyodide-snapshot/**"
+# Waits until the service worker has cached this deployment's snapshot, whole.
+WAIT_SNAPSHOT_CACHED = """async (timeout) => {
+    const script = document.querySelector('script[src*="live-widgets.js"]');
+    const manifest = await (await fetch(new URL('asset-manifest.json', script.src).href,
+                                        {cache: 'no-cache'})).json();
+    const files = Object.entries(manifest.files)
+        .filter(([path]) => path.startsWith('pyodide-snapshot/'));
+    navigator.serviceWorker.controller?.postMessage({type: 'cache-snapshot'});
+    for (const end = performance.now() + timeout; performance.now() < end;) {
+        let whole = files.length > 0;
+        for (const [path, info] of files) {
+            const cached = await caches.match(new URL(path, script.src).href);
+            if (!cached || (await cached.arrayBuffer()).byteLength !== info.bytes) whole = false;
+        }
+        if (whole) return true;
+        await new Promise(resolve => setTimeout(resolve, 250));
+    }
+    return false;
+}"""
 
 
 def _profile_context(playwright: Playwright, profile: Path) -> BrowserContext:
@@ -373,6 +399,25 @@ def _profile_context(playwright: Playwright, profile: Path) -> BrowserContext:
         viewport={"width": 1280, "height": 900})
     context.add_init_script(FIRST_REDRAW)
     return context
+
+
+def snapshot_bytes(site_dir: Path) -> int:
+    """The start-up snapshot's download (gzip files and meta.json), from the manifest; 0
+    when this build has none."""
+    manifest = json.loads((site_dir / "_static" / "asset-manifest.json").read_text("utf-8"))
+    return sum(entry["bytes"] for path, entry in manifest.get("files", {}).items()
+               if path.startswith("pyodide-snapshot/"))
+
+
+def _worker_measures(page: Page) -> dict[str, float]:
+    """The snapshot's performance measures inside the page's Python worker, in seconds."""
+    for worker in page.workers:
+        if worker.url.endswith("live-widgets-worker.js"):
+            found = worker.evaluate("""(names) => Object.fromEntries(names.map(name =>
+                [name, performance.getEntriesByName(name)[0]?.duration ?? null]))""",
+                                    list(SNAPSHOT_MEASURES))
+            return {name: ms / 1000 for name, ms in found.items() if ms is not None}
+    return {}
 
 
 def startup_run(playwright: Playwright, server: SiteServer, scratch: Path) -> dict[str, float]:
@@ -402,12 +447,27 @@ def startup_run(playwright: Playwright, server: SiteServer, scratch: Path) -> di
     context.close()
 
     context = _profile_context(playwright, full_profile)
+    has_snapshot = snapshot_bytes(server.site_dir) > 0
+    # No snapshot until the figures without one are taken (their meaning stays that of
+    # issue 13's table); the service worker's download of it fails meanwhile.
+    context.route(SNAPSHOT_URLS, lambda route: route.abort())
     page = context.new_page()
     page.goto(server.url(COLD_LESSON))
     page.evaluate("() => window.__lwBench.cold")
     wait_for_service_worker(page)
     page.goto(server.url(NEXT_LESSON))
     found["full"] = page.evaluate("() => window.__lwBench.cold") / 1000
+    page.goto(server.url(COLD_LESSON))
+    found["repeat"] = page.evaluate("() => window.__lwBench.cold") / 1000
+    found["repeat path"] = page.evaluate("() => document.documentElement.dataset.lwStart")
+    if has_snapshot:
+        context.unroute(SNAPSHOT_URLS)
+        if not page.evaluate(WAIT_SNAPSHOT_CACHED, 120_000):
+            raise RuntimeError("the service worker did not cache the snapshot in 120 s")
+        page.goto(server.url(COLD_LESSON))
+        found["snapshot"] = page.evaluate("() => window.__lwBench.cold") / 1000
+        found["snapshot path"] = page.evaluate("() => document.documentElement.dataset.lwStart")
+        found.update(_worker_measures(page))
     context.close()
     return found
 
@@ -424,12 +484,24 @@ def bench_startup(playwright: Playwright, server: SiteServer, runs: int,
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         for key, name in STARTUP_FIGURES.items():
-            results.figure(f"start-up: {name}", "s",
-                           "PerformanceObserver 'paint'" if key == "fcp" else how).add(found[key])
+            if key not in found:
+                continue
+            figure = results.figure(f"start-up: {name}", "s",
+                                    "PerformanceObserver 'paint'" if key == "fcp" else how)
+            figure.add(found[key])
+            wanted = {"repeat": "normal", "snapshot": "snapshot"}.get(key)
+            if wanted and found.get(f"{key} path") != wanted:
+                figure.failures += 1
+                figure.note = (f"{figure.failures} run(s) started Python the wrong way "
+                               f"(data-lw-start {found.get(f'{key} path')!r}, not {wanted!r})")
             if key not in ("floor", "fcp"):
                 results.figure(f"start-up ratio to the floor: {name}", "x",
                                "each run over the same run's floor").add(
                     found[key] / found["floor"])
+        for name, label in SNAPSHOT_MEASURES.items():
+            if name in found:
+                results.figure(f"start-up: {label}", "s",
+                               f"performance.measure '{name}' in the worker").add(found[name])
         print(f"bench_site: start-up run {run + 1}/{runs} done", file=sys.stderr)
 
 
@@ -449,7 +521,37 @@ def print_startup(results: Results) -> None:
             line += (f"   {statistics.median(ratio.samples):.2f} "
                      f"({min(ratio.samples):.2f}-{max(ratio.samples):.2f})")
         print(line)
-    print(f"({runs} runs; ratios are each run over the same run's floor)\n")
+        if figure.note:
+            print(f"    {figure.note}")
+    for label in SNAPSHOT_MEASURES.values():
+        figure = results.figures.get(f"start-up: {label}")
+        if figure and figure.samples:
+            print(f"{'  of which ' + label:<62} {statistics.median(figure.samples):>7.2f}s "
+                  f"{min(figure.samples):>7.2f}s {max(figure.samples):>7.2f}s")
+    print(f"({runs} runs; ratios are each run over the same run's floor)")
+    print_snapshot_payoff(results)
+    print()
+
+
+def print_snapshot_payoff(results: Results) -> None:
+    """The snapshot's download against the time it saves: above what link speed fetching
+    it on a first visit would pay (today it is fetched only for later visits)."""
+    size = results.snapshot_bytes
+    if not size:
+        print("start-up snapshot: none in this build")
+        return
+    repeat = results.figures.get(f"start-up: {STARTUP_FIGURES['repeat']}")
+    snapshot = results.figures.get(f"start-up: {STARTUP_FIGURES['snapshot']}")
+    print(f"start-up snapshot download: {size / MB:.1f} MB (meta.json and the two .gz files)")
+    if not (repeat and snapshot and repeat.samples and snapshot.samples):
+        return
+    saved = statistics.median(repeat.samples) - statistics.median(snapshot.samples)
+    if saved <= 0:
+        print(f"  it saved no time here ({saved:+.2f} s, repeat visit without it minus with it)")
+        return
+    print(f"  saves {saved:.2f} s (medians: lesson 3 repeat visit without it minus with it), so "
+          f"fetching it on a first visit pays only above {size * 8 / saved / 1e6:.0f} Mbit/s "
+          "(its download over the time saved; the wheels it replaces are not subtracted)")
 
 
 # --- the digits widgets: a training run as the reader waits for it (issue 14) ---------
@@ -457,11 +559,10 @@ def print_startup(results: Results) -> None:
 # (lesson, widget id): the streamed trainers that train on the handwritten digits
 DIGITS_WIDGETS = (("lessons/01-promise-of-depth.html", "digits-what-layers-learn"),
                   ("lessons/02-vanishing-gradients.html", "nielsen-speeds"))
-# Starts after the first, on the same page. The first is slower: the runtime is ready
-# before numpy, its random module and gradflow are imported, so the first Start pays for
-# them (about 1 s in the worker, measured on a loaded 2-core machine), and the race's
-# first chunk (one step) then measures that second as the cost of a step, so the next
-# chunks restart from one step (js/worker/race.mjs nextChunkSize).
+# Starts after the first, on the same page. The first can be slower: whatever the worker
+# has not yet imported or warmed up when Start is pressed is paid in its first chunk (the
+# worker warms gradflow.views and numpy's random module up once live Python is ready), and
+# the chunk sizes are fitted to the chunks timed so far (js/worker/race.mjs nextChunkSize).
 DIGITS_LATER_RUNS = 2
 
 # From clicking Start to the frame after the widget settles back to ready with its step

@@ -6,7 +6,6 @@ import { test } from "node:test";
 import {
   CANCELLED, STAGES, STAGE_TEXT, cancelRequest, readWorkerMessage, stageStep, workerMessage,
 } from "../../widgets/live_widgets/js/protocol.mjs";
-import { nextChunkSize } from "../../widgets/live_widgets/js/worker/race.mjs";
 
 test("start-up messages become events for every widget", () => {
   assert.deepEqual(readWorkerMessage(workerMessage.stage("packages", "Loading numpy")), {
@@ -57,14 +56,4 @@ test("the page can say 'step n of 3' for every stage the worker reports", () => 
 
 test("cancel names the race to stop", () => {
   assert.deepEqual(cancelRequest(12), { type: "cancel", id: 12 });
-});
-
-test("race chunks grow towards about 80 ms of work, at most fourfold and 200 steps", () => {
-  assert.equal(nextChunkSize(1, 1), 4); // fast: grow, but at most fourfold
-  assert.equal(nextChunkSize(4, 4), 16);
-  assert.equal(nextChunkSize(100, 20), 200); // capped at 200 steps
-  assert.equal(nextChunkSize(10, 80), 10); // on target: keep
-  assert.equal(nextChunkSize(10, 160), 5); // slow: shrink
-  assert.equal(nextChunkSize(10, 10_000), 1); // never below one step
-  assert.equal(nextChunkSize(2, 0), 8); // a chunk timed at 0 ms still grows, without dividing by 0
 });
