@@ -33,39 +33,45 @@ export class SnapshotError extends Error {
 
 /**
  * Every private Pyodide 0.27.7 / Emscripten 3.1.58 internal this module relies on, with
- * why. `where` says where checkPrivateApi looks for it: "pyodide.mjs" (the loader's
- * source), "pyodide.asm.js" (the Emscripten module's source) or "live" (a property of a
- * started pyodide object, checked by checkLiveApi).
+ * why. `where` says where checkPrivateApi looks for `text` (each string must occur):
+ * "loader" (pyodide.js and pyodide.mjs, the loaders the worker and Node use),
+ * "pyodide.asm.js" (the Emscripten module, which also holds Pyodide's own JS API), or
+ * "live" (a property of a started pyodide object, checked by checkLiveApi).
  */
 export const PRIVATE_API = Object.freeze([
-  { name: "loadPyodide({_makeSnapshot})", where: "pyodide.mjs", text: "_makeSnapshot",
+  { name: "loadPyodide({_makeSnapshot})", where: "pyodide.asm.js", text: ["API.config._makeSnapshot"],
     why: "enables makeMemorySnapshot and records which JS objects Python holds as paths from globalThis" },
-  { name: "loadPyodide({_loadSnapshot})", where: "pyodide.mjs", text: "_loadSnapshot",
-    why: "starts the Emscripten module without running CPython's main and copies the snapshot into its memory" },
-  { name: "globalThis._createPyodideModule", where: "pyodide.asm.js", text: "globalThis._createPyodideModule",
+  { name: "loadPyodide({_loadSnapshot})", where: "loader", text: ["_loadSnapshot", "noInitialRun=!0"],
+    why: "starts the Emscripten module without running CPython's main, and Pyodide copies the snapshot into its memory" },
+  { name: "Pyodide's snapshot header (magic, heap offset, build id at bytes 16-47)", where: "pyodide.asm.js",
+    text: ["1886286592", "4+4+4+4+32", "Snapshot build id mismatch"],
+    why: "read before starting, to refuse a heap made by another build without instantiating anything" },
+  { name: "globalThis._createPyodideModule", where: "pyodide.asm.js", text: ["globalThis._createPyodideModule = _createPyodideModule"],
     why: "wrapped during a restore to add a preRun hook: the libraries must be loaded again before Pyodide restores the heap" },
-  { name: "Emscripten settings.preRun", where: "pyodide.mjs", text: "preRun",
-    why: "the hook that writes site-packages into MEMFS and reloads the libraries" },
-  { name: "Module.loadDynamicLibrary(name, flags, localScope, handle)", where: "pyodide.asm.js", text: "function loadDynamicLibrary(libName,flags={global:true,nodelete:true},localScope,handle)",
+  { name: "the loader calls the global _createPyodideModule with Emscripten settings holding preRun", where: "loader",
+    text: ["await _createPyodideModule(", "preRun:"],
+    why: "the hook that writes site-packages into MEMFS and reloads the libraries is added to those settings" },
+  { name: "Module.loadDynamicLibrary(name, flags, localScope, handle)", where: "pyodide.asm.js",
+    text: ["function loadDynamicLibrary(libName,flags={global:true,nodelete:true},localScope,handle)", "Module[\"loadDynamicLibrary\"]=loadDynamicLibrary"],
     why: "wrapped at make time to give each library a dso handle; called with that handle at restore" },
-  { name: "dso handle layout (+8 loaded, +12 memoryBase, +16 memorySize, +20 tableBase, +24 tableSize, +28 data)", where: "pyodide.asm.js",
-    text: "var firstLoad=!handle||!HEAP8[handle+8>>>0];if(firstLoad){var memAlign=Math.pow(2,metadata.memoryAlign);var memoryBase=metadata.memorySize?alignMemory(getMemory(metadata.memorySize+memAlign),memAlign):0;var tableBase=metadata.tableSize?wasmTable.length:0;if(handle){HEAP8[handle+8>>>0]=1;HEAPU32[handle+12>>>2>>>0]=memoryBase;HEAP32[handle+16>>>2>>>0]=metadata.memorySize;HEAPU32[handle+20>>>2>>>0]=tableBase;HEAP32[handle+24>>>2>>>0]=metadata.tableSize}}else{memoryBase=HEAPU32[handle+12>>>2>>>0];tableBase=HEAPU32[handle+20>>>2>>>0]}",
+  { name: "dso handle layout (+8 loaded, +12 memoryBase, +16 memorySize, +20 tableBase, +24 tableSize)", where: "pyodide.asm.js",
+    text: ["var firstLoad=!handle||!HEAP8[handle+8>>>0];if(firstLoad){var memAlign=Math.pow(2,metadata.memoryAlign);var memoryBase=metadata.memorySize?alignMemory(getMemory(metadata.memorySize+memAlign),memAlign):0;var tableBase=metadata.tableSize?wasmTable.length:0;if(handle){HEAP8[handle+8>>>0]=1;HEAPU32[handle+12>>>2>>>0]=memoryBase;HEAP32[handle+16>>>2>>>0]=metadata.memorySize;HEAPU32[handle+20>>>2>>>0]=tableBase;HEAP32[handle+24>>>2>>>0]=metadata.tableSize}}else{memoryBase=HEAPU32[handle+12>>>2>>>0];tableBase=HEAPU32[handle+20>>>2>>>0]}"],
     why: "a handle with the loaded byte set makes Emscripten reuse the recorded memory and table bases, so the restored heap's pointers stay valid" },
-  { name: "Module.LDSO.loadedLibsByName / loadedLibsByHandle", where: "pyodide.asm.js", text: "var LDSO={loadedLibsByName:{},loadedLibsByHandle:{}",
+  { name: "Module.LDSO.loadedLibsByName / loadedLibsByHandle", where: "pyodide.asm.js", text: ["var LDSO={loadedLibsByName:{},loadedLibsByHandle:{}", "Module[\"LDSO\"]=LDSO"],
     why: "which libraries are loaded; Pyodide also lists each under its base name, and C's dlopen handles map to them" },
-  { name: "Module.reportUndefinedSymbols", where: "pyodide.asm.js", text: "Module[\"reportUndefinedSymbols\"]=reportUndefinedSymbols",
+  { name: "Module.reportUndefinedSymbols", where: "pyodide.asm.js", text: ["Module[\"reportUndefinedSymbols\"]=reportUndefinedSymbols"],
     why: "fills the GOT after the libraries are loaded, in the same order as Pyodide's loadPackage" },
-  { name: "Module._calloc", where: "pyodide.asm.js", text: "Module[\"_calloc\"]",
+  { name: "Module._calloc", where: "pyodide.asm.js", text: ["Module[\"_calloc\"]"],
     why: "allocates the zeroed 64-byte dso handles inside the heap, so they are part of the snapshot" },
-  { name: "Module.wasmTable", where: "pyodide.asm.js", text: "Module[\"wasmTable\"]=wasmTable",
+  { name: "Module.wasmTable", where: "pyodide.asm.js", text: ["Module[\"wasmTable\"]=wasmTable"],
     why: "its length and contents are compared between make and restore" },
-  { name: "pyodide.makeMemorySnapshot()", where: "live", text: "makeMemorySnapshot",
+  { name: "pyodide.makeMemorySnapshot()", where: "live", text: ["makeMemorySnapshot"],
     why: "the heap with a header (magic, build id, the JS references Python holds)" },
-  { name: "pyodide._module", where: "live", text: "_module", why: "the Emscripten Module at make time" },
-  { name: "pyodide._api.config.BUILD_ID", where: "live", text: "_api.config.BUILD_ID",
+  { name: "pyodide._module", where: "live", text: ["_module"], why: "the Emscripten Module at make time" },
+  { name: "pyodide._api.config.BUILD_ID", where: "live", text: ["_api.config.BUILD_ID"],
     why: "a snapshot only fits the very pyodide.asm.js/.wasm it was made with" },
-  { name: "pyodide._api.sitepackages", where: "live", text: "_api.sitepackages", why: "where the wheels were unpacked" },
-  { name: "pyodide._api.lockfile_packages", where: "live", text: "_api.lockfile_packages",
+  { name: "pyodide._api.sitepackages", where: "live", text: ["_api.sitepackages"], why: "where the wheels were unpacked" },
+  { name: "pyodide._api.lockfile_packages", where: "live", text: ["_api.lockfile_packages"],
     why: "the shipped wheels' sha256, compared with the ones the snapshot was made from" },
 ]);
 
@@ -82,13 +88,27 @@ const FILES_MAGIC = "LWFILES1";
 
 /**
  * The private internals that are missing from the sources of a Pyodide release.
- * @param {{"pyodide.mjs": string, "pyodide.asm.js": string}} sources file name -> text
+ * @param {Record<string, string>} sources file name ("pyodide.js", "pyodide.mjs",
+ *   "pyodide.asm.js") -> its text; a loader missing from `sources` is not checked
  * @returns {string[]} one line per missing internal (empty: all present)
  */
 export function checkPrivateApi(sources) {
-  return PRIVATE_API.filter((entry) => entry.where !== "live")
-    .filter((entry) => !sources[/** @type {"pyodide.mjs" | "pyodide.asm.js"} */ (entry.where)].includes(entry.text))
-    .map((entry) => `${entry.name} is no longer in ${entry.where} (needed because it ${entry.why})`);
+  /** @type {string[]} */
+  const problems = [];
+  for (const entry of PRIVATE_API) {
+    if (entry.where === "live") continue;
+    const files = entry.where === "loader" ? ["pyodide.js", "pyodide.mjs"].filter((file) => file in sources) : [entry.where];
+    if (files.length === 0) problems.push(`no loader (pyodide.js or pyodide.mjs) was given to check ${entry.name}`);
+    for (const file of files) {
+      const text = sources[file];
+      if (typeof text !== "string") {
+        problems.push(`${file} was not given to check ${entry.name}`);
+      } else if (!entry.text.every((piece) => text.includes(piece))) {
+        problems.push(`${entry.name} is no longer in ${file} (needed because it ${entry.why})`);
+      }
+    }
+  }
+  return problems;
 }
 
 /**

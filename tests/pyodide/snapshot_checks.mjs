@@ -1,0 +1,93 @@
+// @ts-check
+/**
+ * Checks of the start-up snapshot (worker/snapshot.mjs) in one Node.js process, for
+ * tests/pyodide/test_snapshot.py.
+ *
+ * node snapshot_checks.mjs api <pyodide dir>
+ *   prints {"sources": [problems], "renamed": [problems], "live": [problems]}: what
+ *   checkPrivateApi finds missing in the shipped files, in the same files with one internal
+ *   renamed (so the guard is seen to fail), and what checkLiveApi finds missing in a runtime
+ *   started normally.
+ *
+ * node snapshot_checks.mjs fallback <pyodide dir> <snapshot dir>...
+ *   tries to start from each snapshot folder in turn (sha256 of each .gz checked against
+ *   meta.json, then decompressed and restored, as the worker does), then starts normally,
+ *   all in this one process, and prints {"attempts": [{dir, ok, name, message, global}],
+ *   "normal": {sum, loaded}}.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
+
+import { checkLiveApi, checkPrivateApi, restorePyodide } from "../../widgets/live_widgets/js/worker/snapshot.mjs";
+
+const [command, pyodideDir, ...snapshotDirs] = process.argv.slice(2);
+const indexURL = path.resolve(pyodideDir) + path.sep;
+const log = (/** @type {string} */ line) => console.error(line);
+const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
+
+/** @param {string} dir */
+function readSnapshot(dir) {
+  const meta = JSON.parse(readFileSync(path.join(dir, "meta.json"), "utf8"));
+  /** @type {Record<string, Uint8Array>} */
+  const parts = {};
+  for (const part of ["heap", "files"]) {
+    const gz = readFileSync(path.join(dir, meta[part].file));
+    if (createHash("sha256").update(gz).digest("hex") !== meta[part].sha256) {
+      throw new Error(`${meta[part].file}: sha256 differs from meta.json`);
+    }
+    const bytes = gunzipSync(gz);
+    parts[part] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  return { meta, heap: parts.heap, files: parts.files };
+}
+
+async function normalStart() {
+  const pyodide = await loadPyodide({ indexURL, stdout: log, stderr: log });
+  await pyodide.loadPackage(["numpy", "gradflow"], { messageCallback: () => {}, errorCallback: log });
+  return pyodide;
+}
+
+if (command === "api") {
+  /** @type {Record<string, string>} */
+  const sources = {};
+  for (const file of ["pyodide.js", "pyodide.mjs", "pyodide.asm.js"]) {
+    sources[file] = readFileSync(path.join(indexURL, file), "utf8");
+  }
+  const renamed = { ...sources, "pyodide.asm.js": sources["pyodide.asm.js"].replaceAll("loadedLibsByHandle", "libsByHandle") };
+  const pyodide = await normalStart();
+  console.log(JSON.stringify({
+    sources: checkPrivateApi(sources),
+    renamed: checkPrivateApi(renamed),
+    live: checkLiveApi(pyodide),
+  }));
+} else if (command === "fallback") {
+  const attempts = [];
+  for (const dir of snapshotDirs) {
+    /** @type {Record<string, any>} */
+    const attempt = { dir: path.basename(dir) };
+    try {
+      const pyodide = await restorePyodide({ loadPyodide, indexURL, ...readSnapshot(dir), stdout: log, stderr: log });
+      attempt.ok = true;
+      attempt.sum = pyodide.runPython("import numpy; str(numpy.arange(10).sum())");
+    } catch (error) {
+      attempt.ok = false;
+      attempt.name = /** @type {any} */ (error).name;
+      attempt.message = String(/** @type {any} */ (error).message);
+    }
+    // what the worker's fallback depends on: the global is Pyodide's own factory again
+    const descriptor = Object.getOwnPropertyDescriptor(globalThis, "_createPyodideModule");
+    attempt.global = descriptor === undefined ? "absent" : "value" in descriptor ? typeof descriptor.value : "accessor";
+    attempts.push(attempt);
+  }
+  const pyodide = await normalStart();
+  console.log(JSON.stringify({
+    attempts,
+    normal: { sum: pyodide.runPython("import numpy; str(numpy.arange(10).sum())"), loaded: pyodide.loadedPackages },
+  }));
+} else {
+  throw new Error(`unknown command ${command}`);
+}
+process.exit(0);
