@@ -8,7 +8,9 @@ It starts with what a reader waits for before live Python answers (issue 13), si
 side in one run, each on a fresh on-disk profile (an incognito context has no wasm code
 cache): the bare runtime's floor, lesson 3 cold, lesson 5 after an article swap from
 lesson 3 (same page, same worker), lesson 5 by a full navigation from lesson 3 (same
-profile), with their ratios to the floor, and first contentful paint.
+profile), lesson 3 again by a full load in that profile, then once more with the start-up
+snapshot cached (and the worker's own restore time), with their ratios to the floor, first
+contentful paint, and the link speed above which the snapshot would pay on a first visit.
 
 It ends with the two widgets that train on the handwritten digits (issue 14): from
 pressing Start, live Python ready, to the finished run at the lesson's defaults, the
@@ -34,6 +36,7 @@ import time
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,6 +161,9 @@ class Results:
         # Per digits widget, the states each run streamed to the page (its chunks).
         self.streamed: dict[str, list[int]] = {}
         self.digits_settings: dict[str, dict] = {}
+        # The start-up snapshot's download and that of the wheels it replaces (bytes).
+        self.snapshot_bytes = 0
+        self.wheel_bytes = 0
 
     def figure(self, name: str, unit: str, how: str) -> Figure:
         if name not in self.figures:
@@ -401,12 +407,15 @@ def _profile_context(playwright: Playwright, profile: Path) -> BrowserContext:
     return context
 
 
-def snapshot_bytes(site_dir: Path) -> int:
-    """The start-up snapshot's download (gzip files and meta.json), from the manifest; 0
-    when this build has none."""
+def snapshot_bytes(site_dir: Path) -> tuple[int, int]:
+    """The start-up snapshot's download (gzip files and meta.json; 0 when this build has
+    none) and that of the wheels it replaces, from the manifest."""
     manifest = json.loads((site_dir / "_static" / "asset-manifest.json").read_text("utf-8"))
-    return sum(entry["bytes"] for path, entry in manifest.get("files", {}).items()
-               if path.startswith("pyodide-snapshot/"))
+    files = manifest.get("files", {})
+    return (sum(entry["bytes"] for path, entry in files.items()
+                if path.startswith("pyodide-snapshot/")),
+            sum(entry["bytes"] for path, entry in files.items()
+                if path.startswith("pyodide/") and path.endswith(".whl")))
 
 
 def _worker_measures(page: Page) -> dict[str, float]:
@@ -420,9 +429,9 @@ def _worker_measures(page: Page) -> dict[str, float]:
     return {}
 
 
-def startup_run(playwright: Playwright, server: SiteServer, scratch: Path) -> dict[str, float]:
+def startup_run(playwright: Playwright, server: SiteServer, scratch: Path) -> dict[str, Any]:
     """One run of every start-up figure, in seconds, each on its own fresh profile."""
-    found: dict[str, float] = {}
+    found: dict[str, Any] = {}
     floor_profile, swap_profile, full_profile = (scratch / name for name in ("f", "s", "n"))
     context = _profile_context(playwright, floor_profile)
     context.route(f"**/{FLOOR_PAGE}", lambda route: route.fulfill(
@@ -447,7 +456,7 @@ def startup_run(playwright: Playwright, server: SiteServer, scratch: Path) -> di
     context.close()
 
     context = _profile_context(playwright, full_profile)
-    has_snapshot = snapshot_bytes(server.site_dir) > 0
+    has_snapshot = snapshot_bytes(server.site_dir)[0] > 0
     # No snapshot until the figures without one are taken (their meaning stays that of
     # issue 13's table); the service worker's download of it fails meanwhile.
     context.route(SNAPSHOT_URLS, lambda route: route.abort())
@@ -477,6 +486,7 @@ def bench_startup(playwright: Playwright, server: SiteServer, runs: int,
     """Every start-up figure, `runs` times, with each run's ratio to that run's floor."""
     how = ("navigation (or the click, for the swap) to the frame after the first gradient "
            "chart redraws for a depth change, prompt answered first; fresh on-disk profile")
+    results.snapshot_bytes, results.wheel_bytes = snapshot_bytes(server.site_dir)
     for run in range(runs):
         scratch = Path(tempfile.mkdtemp(prefix="bench-startup-"))
         try:
@@ -549,9 +559,11 @@ def print_snapshot_payoff(results: Results) -> None:
     if saved <= 0:
         print(f"  it saved no time here ({saved:+.2f} s, repeat visit without it minus with it)")
         return
-    print(f"  saves {saved:.2f} s (medians: lesson 3 repeat visit without it minus with it), so "
-          f"fetching it on a first visit pays only above {size * 8 / saved / 1e6:.0f} Mbit/s "
-          "(its download over the time saved; the wheels it replaces are not subtracted)")
+    extra = size - results.wheel_bytes
+    print(f"  saves {saved:.2f} s (medians: lesson 3 repeat visit without it minus with it); "
+          f"on a first visit it would replace the wheels ({results.wheel_bytes / MB:.1f} MB), "
+          f"so it adds {extra / MB:.1f} MB and fetching it then pays only above "
+          f"{extra * 8 / saved / 1e6:.0f} Mbit/s (the extra bytes over the time saved)")
 
 
 # --- the digits widgets: a training run as the reader waits for it (issue 14) ---------
