@@ -64,6 +64,9 @@ export async function startRuntime(progress) {
     } catch (error) {
       console.info(`live-widgets: started without the start-up snapshot: ${oneLine(error)}`);
       pyodide = null;
+      // Whatever a failed restore left of pyodide.asm.js's module factory, the normal
+      // start loads pyodide.asm.js afresh (loadPyodide does when the factory is missing).
+      delete (/** @type {any} */ (self))._createPyodideModule;
       prefetchPackages(PYODIDE_DIR, PACKAGES);
       discardSnapshot(cached, error);
     } finally {
