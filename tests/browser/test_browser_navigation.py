@@ -305,3 +305,25 @@ def test_the_sidebar_keeps_its_place_and_shows_the_new_current_page(
     expect(page.locator("nav.bd-docs-nav a.current")).to_contain_text("Licence")
     assert sidebar.evaluate("(s) => s.scrollTop") > 0
     assert sidebar_shows_current_item(page)
+
+
+def test_on_a_phone_the_drawer_opens_and_a_link_in_it_closes_it_as_a_full_load_would(
+        new_context, site_server: SiteServer):
+    page = new_context(viewport={"width": 375, "height": 700}, is_mobile=True,
+                       has_touch=True).new_page()
+    page.goto(site_server.url(LESSON_1))
+    page.evaluate("() => { window.__sameDocument = true; }")
+    drawer = page.locator("#pst-primary-sidebar-modal")
+    # the visible menu button opens the site navigation (the themes wire a hidden twin)
+    page.locator(".primary-toggle:visible").first.tap()
+    expect(drawer).to_have_attribute("open", "")
+    follow(page, LESSON_7.split("/")[-1])
+    assert page.evaluate("() => window.__sameDocument") is True
+    expect(drawer).not_to_have_attribute("open", "")
+    expect(drawer.locator("nav.bd-docs-nav")).to_have_count(0)  # its contents went back
+    assert page.evaluate("() => document.activeElement === document.querySelector('article h1')")
+    # the sidebar's contents are the new page's, once, wherever the drawer put them
+    expect(page.locator("nav.bd-docs-nav")).to_have_count(1)
+    expect(page.locator("nav.bd-docs-nav a.current")).to_contain_text("Summary")
+    page.locator(".primary-toggle:visible").first.tap()
+    expect(drawer.locator("nav.bd-docs-nav a.current")).to_contain_text("Summary")

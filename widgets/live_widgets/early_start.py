@@ -10,6 +10,20 @@ text, like every inline script.
 Each page also names the build it belongs to (``<meta name="lw-build">``, the version of
 ``asset-manifest.json``): the article swap (``js/navigation.mjs``) falls back to a normal
 navigation when the next page comes from another deployment.
+
+And each page's head fixes two faults of the theme's own scripts before they run
+(``THEME_GUARD``):
+
+- They use ``localStorage`` and ``sessionStorage`` without ``try``. When the browser refuses
+  storage (reading it throws ``SecurityError`` with storage switched off; writing throws
+  ``QuotaExceededError`` in some private windows), they throw on load, and the colour-mode
+  button never gets its handler. Only then, an in-memory stand-in replaces the refused
+  storage for the page's life, marked ``lwInMemory`` so the progress page still says that
+  progress is not kept.
+- The primary sidebar's toggle: pydata-sphinx-theme 0.17 and sphinx-book-theme each write
+  a button of class ``primary-toggle``; both themes' scripts wire only the first, which
+  the book theme hides, so the visible one did nothing (on a phone the site navigation
+  could not be opened). A click on any other ``primary-toggle`` is passed to the first.
 """
 
 from __future__ import annotations
@@ -25,6 +39,22 @@ from docutils import nodes
 EARLY_WORKER_GLOBAL = "lwEarlyWorker"
 WORKER_FILE = "_static/live-widgets-worker.js"
 BUILD_META = "lw-build"
+
+# ES5, every statement guarded. `m` makes a Storage-like object in memory; a storage the
+# browser refuses (the probe write throws) is replaced by one holding what could be read.
+THEME_GUARD = (
+    "(function(){function m(){var d={};return{lwInMemory:true,"
+    "getItem:function(k){k=String(k);return Object.prototype.hasOwnProperty.call(d,k)?d[k]:null},"
+    "setItem:function(k,v){d[String(k)]=String(v)},removeItem:function(k){delete d[String(k)]},"
+    "clear:function(){d={}},key:function(i){var k=Object.keys(d);return i<k.length?k[i]:null},"
+    "get length(){return Object.keys(d).length}}}"
+    "['localStorage','sessionStorage'].forEach(function(n){var s,t,p='lw-storage-probe';"
+    "try{s=window[n];s.setItem(p,p);s.removeItem(p);return}catch(x){}t=m();"
+    "try{for(var i=0;i<s.length;i++)t.setItem(s.key(i),s.getItem(s.key(i)))}catch(x){}"
+    "try{Object.defineProperty(window,n,{configurable:true,enumerable:true,value:t})}catch(x){}});"
+    "document.addEventListener('click',function(e){var t=e.target,b=t&&t.closest&&t.closest('.primary-toggle'),"
+    "f=document.querySelector('.primary-toggle');if(b&&f&&b!==f){e.preventDefault();f.click()}})})();"
+)
 
 # ES5 and no failure of its own: the page script starts the worker itself when this did
 # not (old browser, no Worker). Events are kept, not handled, so nothing is lost
@@ -65,11 +95,12 @@ def build_id(assets: Path | None) -> str:
 
 
 def head_hint(context: dict[str, Any], doctree: nodes.document | None, build: str) -> None:
-    """Add the build id and, on pages with live Python, the early worker to the page's
-    ``metatags``, which the theme writes at the top of ``<head>``, before the
-    stylesheets (an inline script after a stylesheet waits for it to load)."""
+    """Add the build id, the theme guard and, on pages with live Python, the early worker
+    to the page's ``metatags``, which the theme writes at the top of ``<head>``, before
+    the theme's own inline script and the stylesheets (an inline script after a
+    stylesheet waits for it to load)."""
     pathto: Callable[..., str] = context["pathto"]
-    parts = [f'<meta name="{BUILD_META}" content="{escape(build)}">']
+    parts = [f'<meta name="{BUILD_META}" content="{escape(build)}">', f"<script>{THEME_GUARD}</script>"]
     if page_needs_python(doctree):
         parts.append(f"<script>{early_worker_script(pathto(WORKER_FILE, 1))}</script>")
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(parts) + "\n"

@@ -15,7 +15,9 @@ import { CODE_FIELDS, ProgressStore, STORAGE_KEY, decodeSummary, encodeSummary, 
 /** The name of the event a recorded answer dispatches on `document` (detail: {page, event}). */
 export const PROGRESS_EVENT = "lw:progress";
 
-const store = new ProgressStore(() => window.localStorage);
+// The head's stand-in for a refused storage (early_start.py, THEME_GUARD) keeps nothing
+// beyond the page: the store treats it as no storage, so the progress page says so.
+const store = new ProgressStore(() => (/** @type {any} */ (window.localStorage).lwInMemory ? null : window.localStorage));
 
 /**
  * The site root: `_static/` (where this script is) is one level below it. Looked up when
