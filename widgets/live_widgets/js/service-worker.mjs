@@ -5,10 +5,14 @@
 import { CONFIG } from "./config.mjs";
 import { messageOf } from "./dom.mjs";
 
+// The snapshot (~13 MB) waits this long after Python is ready, so it does not compete
+// with what the reader's first minutes load (plotly.js, the editor, fonts, the digits).
+const SNAPSHOT_DELAY_MS = 10_000;
+
 /**
- * Register the service worker; once live Python has started on this page, ask it to
- * cache the start-up snapshot in the background for the next visit, unless the reader's
- * browser asks to save data (ARCHITECTURE §2).
+ * Register the service worker; once live Python has started on this page, ask it (a
+ * little later) to cache the start-up snapshot in the background for the next visit,
+ * unless the reader's browser asks to save data (ARCHITECTURE §2).
  * @param {{pythonStarted?: boolean}} [options]
  */
 export function registerServiceWorker(options = {}) {
@@ -18,10 +22,12 @@ export function registerServiceWorker(options = {}) {
     console.info("live-widgets: no service worker, so no offline cache:", messageOf(error));
   });
   if (options.pythonStarted && !savingData()) {
-    navigator.serviceWorker.ready.then(
-      (registration) => registration.active && registration.active.postMessage({ type: "cache-snapshot" }),
-      () => {},
-    );
+    setTimeout(() => {
+      navigator.serviceWorker.ready.then(
+        (registration) => registration.active && registration.active.postMessage({ type: "cache-snapshot" }),
+        () => {},
+      );
+    }, SNAPSHOT_DELAY_MS);
   }
 }
 
