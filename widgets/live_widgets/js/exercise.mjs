@@ -49,6 +49,8 @@ export class ExerciseWidget {
       followRuntime(root, event, {
         onReady: () => (this.checkButton.disabled = false),
         onFail: () => (this.checkButton.disabled = true),
+        // the cell inside says how start-up goes, right under the code (said once)
+        quiet: cell ? "Check my code needs live Python, which could not start (see above)." : undefined,
       }),
     );
   }

@@ -9,13 +9,28 @@ import { STAGES, STAGE_TEXT, stageStep } from "./protocol.mjs";
 
 /**
  * Show start-up progress, readiness and failure in a widget's status line, and keep
- * its state marker in step.
+ * its state marker in step. A `quiet` widget leaves start-up progress to another status
+ * line (an exercise, to the code cell inside it, so the reader reads it once, under the
+ * editor and its Run button) and on failure says only what `quiet` says.
  * @param {HTMLElement} root
  * @param {RuntimeEvent} event
- * @param {{onReady?: () => void, onFail?: () => void}} [hooks]
+ * @param {{onReady?: () => void, onFail?: () => void, quiet?: string}} [hooks]
  */
 export function followRuntime(root, event, hooks = {}) {
   const status = statusLine(root);
+  if (hooks.quiet !== undefined) {
+    if (event.type === "progress") {
+      if (root.dataset.lwState !== "busy") setState(root, "waiting");
+    } else if (event.type === "ready") {
+      if (root.dataset.lwState !== "busy") setState(root, "ready");
+      if (hooks.onReady) hooks.onReady();
+    } else if (event.type === "fatal") {
+      setState(root, "error");
+      status.textContent = hooks.quiet;
+      if (hooks.onFail) hooks.onFail();
+    }
+    return;
+  }
   if (event.type === "progress") {
     const step = stageStep(event.stage);
     const text = STAGE_TEXT[/** @type {Stage} */ (event.stage)] || event.message;
