@@ -11,7 +11,9 @@ value; it also accepts the strings that directive options and share links carry.
 from __future__ import annotations
 
 import functools
+import math
 
+from .chaos import CALM, CHAOTIC, ROUGH, SMALLEST_NORMAL, assess
 from .config import ACTIVATIONS, INITS, STD_RANGE
 # The settings schema lives in controls; its names stay importable from here.
 from .controls import (checkbox_control, number_control, parse_setting, range_control,
@@ -108,8 +110,11 @@ def _stack_name(result) -> str:
 def _warnings(result) -> list[str]:
     words = []
     flags = result.flags
-    if flags["underflow"]:
-        words.append(f"the gradient is exactly 0 at {len(flags['underflow'])} layer(s) "
+    # 0 and the sizes too small for all their digits count together: where one computer
+    # rounds a size to 0, another may keep a last digit of it
+    tiny = [g for g in result.activation_grad_norms if g < SMALLEST_NORMAL]
+    if tiny:
+        words.append(f"the gradient is 0 or {TINY_SIZE} at {len(tiny)} layer(s) "
                      f"(too small for the computer's numbers, or blocked by dead units)")
     if flags["overflow"]:
         words.append(f"the gradient is too large for the computer's numbers (infinite) at "
@@ -119,67 +124,151 @@ def _warnings(result) -> list[str]:
     return [f"In the {_stack_name(result)}, {w}." for w in words]
 
 
+# A chaotic stack (gradflow.chaos) magnifies the tiny rounding differences between
+# computers, so its sizes are printed to ROUGH_DIGITS or, beyond, not at all: every text
+# below (readout, summary, table) is then the same in CPython and in the browser.
+ROUGH_DIGITS = 1
+CHAOTIC_SIZE = "chaotic"
+
+
+def chaos_notes(results, chaos) -> list[str]:
+    """The sentences that say which stacks are chaotic and what that means for their
+    numbers (none when every stack is calm); chaos: gradflow.chaos.assess of each."""
+    notes = []
+    depth = results[0].config.depth
+    for level, ending in (
+        (ROUGH, f"so {{its}} gradient sizes agree only roughly and are given to {ROUGH_DIGITS} digit."),
+        (CHAOTIC, f"so below layer {depth} {{its}} gradient differs from computer to computer: "
+                  f"only {{its}} rough size on the chart means anything."),
+    ):
+        names = [_stack_name(r).split()[0] for r, c in zip(results, chaos) if c.level == level]
+        if names:
+            subject = (f"The {names[0]} stack is" if len(names) == 1
+                       else f"The {' and '.join(names)} stacks are")
+            its = "its" if len(names) == 1 else "their"
+            notes.append(f"{subject} chaotic: each layer magnifies the tiny rounding differences "
+                         f"between computers, " + ending.format(its=its))
+    return notes
+
+
+#: how a size below the smallest float with all its digits is printed (0 included):
+#: computers round its last digits, even to 0, differently
+TINY_SIZE = f"under {format_number(SMALLEST_NORMAL)}"
+
+
+def _size(value: float, chaos, digits: int = 2) -> str:
+    """A gradient size as printed for a stack of this chaos level."""
+    if chaos.level == CHAOTIC:
+        return CHAOTIC_SIZE
+    if value < SMALLEST_NORMAL:
+        return TINY_SIZE
+    if chaos.level == ROUGH:
+        return _rough(value)
+    return format_number(value, digits)
+
+
+def _rough(value: float) -> str:
+    """value to ROUGH_DIGITS significant digits, whole numbers too (1576 -> 2000)."""
+    if not math.isfinite(value) or value == 0:
+        return format_number(value)
+    return format_number(float(f"{value:.{ROUGH_DIGITS - 1}e}"), ROUGH_DIGITS)
+
+
 #: large ratios in words, as people say them ("6.9 thousand times", not "6903 of")
 _SCALE_WORDS = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
 
 
-def spoken_ratio(ratio: float) -> str:
+def spoken_ratio(ratio: float, digits: int = 2) -> str:
     """A gradient ratio as a share ("2 × 10⁻⁵", "0.49", "1") when it is at most 1, and
-    as a multiple when larger: "3 times", "6.9 thousand times", "2 × 10¹⁸ times"."""
-    if not (ratio > 1) or ratio == float("inf") or format_number(ratio) == "1":
-        return format_number(ratio)
-    rounded = float(f"{ratio:.1e}")  # the scale word after rounding: 999.7 thousand is 1 million
+    as a multiple when larger: "3 times", "6.9 thousand times", "2 × 10¹⁸ times".
+    digits: significant digits (1 for a roughly known ratio: "6 million times")."""
+    if not (ratio > 1) or ratio == float("inf") or format_number(ratio, digits) == "1":
+        return format_number(ratio, digits)
+    rounded = float(f"{ratio:.{digits - 1}e}")  # the scale word after rounding: 999.7 thousand is 1 million
     for scale, word in _SCALE_WORDS:
         if scale <= rounded < scale * 1000:
-            return f"{format_number(rounded / scale)} {word} times"
-    return f"{format_number(ratio)} times"
+            return f"{format_number(rounded / scale, digits)} {word} times"
+    return f"{format_number(ratio, digits)} times"
 
 
-def gradient_readout(results) -> str:
+def _spoken_amount(result, chaos) -> str:
+    """Layer 1's share of the top gradient, in words, as far as every computer agrees."""
+    if chaos.level == CHAOTIC:
+        return "a chaotic amount"
+    if result.first_to_last_ratio < SMALLEST_NORMAL:
+        return TINY_SIZE
+    if chaos.level == ROUGH:
+        ratio = result.first_to_last_ratio
+        if math.isfinite(ratio) and ratio != 0:
+            ratio = float(f"{ratio:.{ROUGH_DIGITS - 1}e}")
+        return "about " + spoken_ratio(ratio, ROUGH_DIGITS)
+    return spoken_ratio(result.first_to_last_ratio)
+
+
+def _chaos_of(results, chaos) -> list:
+    return [assess(r) for r in results] if chaos is None else list(chaos)
+
+
+def gradient_readout(results, chaos=None) -> str:
+    """chaos: gradflow.chaos.assess of each result (computed when not given)."""
+    chaos = _chaos_of(results, chaos)
     depth = results[0].config.depth
     first = results[0]
-    amount = spoken_ratio(first.first_to_last_ratio)
+    amount = _spoken_amount(first, chaos[0])
     # "receives 2 × 10⁻⁵ of the gradient", "receives 3 times the gradient"
     joined = f"{amount} the gradient" if amount.endswith(" times") else f"{amount} of the gradient"
     text = f"Layer 1 receives {joined} at layer {depth} ({_stack_name(first)})"
-    for r in results[1:]:
-        text += f"; {spoken_ratio(r.first_to_last_ratio)} ({_stack_name(r)})"
-    return text + "."
+    for r, c in zip(results[1:], chaos[1:]):
+        text += f"; {_spoken_amount(r, c)} ({_stack_name(r)})"
+    return " ".join([text + ".", *chaos_notes(results, chaos)])
 
 
-def gradient_summary(results, log_y: bool = True) -> str:
+def gradient_summary(results, log_y: bool = True, chaos=None) -> str:
+    chaos = _chaos_of(results, chaos)
     c = results[0].config
     scale = ", on a log scale" if log_y else ""
     sentences = [f"Chart of gradient size against layer for a {c.depth}-layer {c.activation} "
                  f"stack, top layer = 1{scale}."]
-    for r in results:
+    for r, level in zip(results, chaos):
         g = r.activation_grad_norms
+        name = _stack_name(r).capitalize()
+        if level.level == CHAOTIC:
+            sentences.append(f"{name}: {format_number(g[-1])} at layer {c.depth}, "
+                             f"{CHAOTIC_SIZE} below it.")
+            continue
         sentences.append(
-            f"{_stack_name(r).capitalize()}: {format_number(g[-1])} at layer {c.depth}, "
-            f"{format_number(g[0])} at layer 1; smallest {format_number(min(g))}, "
-            f"largest {format_number(max(g))}."
+            f"{name}: {_size(g[-1], level)} at layer {c.depth}, "
+            f"{_size(g[0], level)} at layer 1; smallest {_size(min(g), level)}, "
+            f"largest {_size(max(g), level)}."
         )
         sentences.extend(_warnings(r))
-    return " ".join(sentences)
+    return " ".join(sentences + chaos_notes(results, chaos))
 
 
-def gradient_table(results) -> dict:
+def gradient_table(results, chaos=None) -> dict:
+    chaos = _chaos_of(results, chaos)
     columns = ["Layer"] + [f"Gradient size, {_stack_name(r)}" for r in results]
     rows = []
+    top = len(results[0].layers) - 1
     for i, layer in enumerate(results[0].layers):
-        rows.append([layer] + [format_number(r.activation_grad_norms[i], 3) for r in results])
+        # the top layer's gradient is the loss's own, exactly 1 on every computer
+        rows.append([layer] + [format_number(r.activation_grad_norms[i], 3) if i == top
+                               else _size(r.activation_grad_norms[i], level, 3)
+                               for r, level in zip(results, chaos)])
     c = results[0].config
     caption = (f"Gradient size at each layer (top layer = 1) for a {c.depth}-layer "
                f"{c.activation} stack of width {c.width}, {c.init} initialisation, seed {c.seed}.")
+    caption = " ".join([caption, *chaos_notes(results, chaos)])
     return {"caption": caption, "columns": columns, "rows": rows}
 
 
 def compute_gradient(settings: dict) -> dict:
     results = gradient_results(settings)
+    chaos = [assess(r) for r in results]
     figure = gradient_figure(results, log_y=settings["log_y"], theory=settings["theory"])
-    summary = gradient_summary(results, settings["log_y"])
-    return {"figure": figure, "readout": gradient_readout(results), "summary": summary,
-            "table": gradient_table(results)}
+    summary = gradient_summary(results, settings["log_y"], chaos)
+    return {"figure": figure, "readout": gradient_readout(results, chaos), "summary": summary,
+            "table": gradient_table(results, chaos)}
 
 
 VIEWS = {
