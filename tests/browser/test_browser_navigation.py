@@ -327,3 +327,36 @@ def test_on_a_phone_the_drawer_opens_and_a_link_in_it_closes_it_as_a_full_load_w
     expect(page.locator("nav.bd-docs-nav a.current")).to_contain_text("Summary")
     page.locator(".primary-toggle:visible").first.tap()
     expect(drawer.locator("nav.bd-docs-nav a.current")).to_contain_text("Summary")
+
+
+def test_a_cell_queued_when_the_reader_leaves_does_not_run_in_the_next_lesson(
+        page: Page, site_server: SiteServer):
+    page.goto(site_server.url(DEMO))
+    wait_runtime(page)
+    cells = top_level_cells(page)
+    slow, queued = cells.nth(0), cells.nth(1)
+    wait_state(slow, "ready")
+    set_editor_code(queued, "leaked_from_the_demo = 1")
+    # half a second of Python, then a cell queued behind it, then a link
+    set_editor_code(slow, "import time\nstart = time.time()\nwhile time.time() - start < 0.5:\n    pass")
+    action(slow, "run").click()
+    action(queued, "run").click()
+    wait_state(queued, "busy")
+    follow(page, LESSON_7.split("/")[-1])
+    assert python_says(page, "print('leaked_from_the_demo' in globals())") == "False"
+    assert page.evaluate("() => window.__workers") == 1  # a short run keeps the worker
+
+
+def test_an_endless_loop_left_running_is_stopped_so_the_next_lesson_goes_live(
+        page: Page, site_server: SiteServer):
+    page.goto(site_server.url(DEMO))
+    wait_runtime(page)
+    loop_cell = first_cell(page)
+    set_editor_code(loop_cell, "while True:\n    pass")
+    action(loop_cell, "run").click()
+    wait_state(loop_cell, "busy")
+    follow(page, LESSON_7.split("/")[-1])
+    # the worker busy with the old lesson's loop is replaced, as Stop would
+    page.wait_for_function("() => window.__workers === 2", timeout=RUNTIME_TIMEOUT_MS)
+    wait_runtime(page)
+    assert python_says(page, "print(6 * 7)") == "42"

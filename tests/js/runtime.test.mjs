@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 
-import { PythonFailure, RuntimeRestarted } from "../../widgets/live_widgets/js/errors.mjs";
+import { ArticleClosed, PythonFailure, RuntimeRestarted } from "../../widgets/live_widgets/js/errors.mjs";
 import { workerMessage } from "../../widgets/live_widgets/js/protocol.mjs";
 import { Runtime } from "../../widgets/live_widgets/js/runtime.mjs";
 
@@ -159,6 +159,71 @@ test("closing an article ends its listeners and requests, cancels its race and r
   assert.equal(FakeWorker.created.length, 1);
   runtime.restart();
   assert.deepEqual(heard, ["page ready", "article ready", "page restarted"]);
+});
+
+test("what a closed article's widgets ask for later never reaches the worker", async () => {
+  const runtime = new Runtime("_static/live-widgets-worker.js");
+  const old = runtime.forArticle();
+  const heard = [];
+  runtime.start();
+  const [worker] = FakeWorker.created;
+  worker.reply(workerMessage.ready());
+  await flush();
+  runtime.closeArticle();
+  const current = runtime.forArticle();
+  // a control's newer value, or a cell queued behind another, after the swap
+  const late = old.send({ type: "run", code: "leaked = 1", cellId: "c" });
+  await assert.rejects(late.result, ArticleClosed); // not RuntimeRestarted: LatestOnly must not retry it
+  old.subscribe((event) => heard.push(event.type));
+  const fresh = current.send({ type: "run", code: "x = 1", cellId: "c" });
+  await flush();
+  assert.deepEqual(worker.posted.map((m) => m.type), ["reset", "run"]);
+  assert.equal(worker.posted[1].code, "x = 1");
+  worker.reply(workerMessage.result(fresh.id, { stdout: "" }));
+  assert.deepEqual(await fresh.result, { stdout: "" });
+  assert.equal(old.state, "ready"); // everything else reads through
+  runtime.restart();
+  assert.deepEqual(heard, []);
+});
+
+test("the reader's code still running when its article closes gets a short while, then Stop", async () => {
+  const runtime = new Runtime("_static/live-widgets-worker.js");
+  runtime.abandonedRunMs = 20;
+  runtime.start();
+  const [worker] = FakeWorker.created;
+  worker.reply(workerMessage.ready());
+  await flush();
+  // a run that ends soon after the swap keeps the worker
+  const quick = runtime.send({ type: "run", code: "sum(range(10**6))", cellId: "c" });
+  await flush();
+  runtime.closeArticle();
+  await assert.rejects(quick.result, RuntimeRestarted);
+  worker.reply(workerMessage.result(quick.id, { stdout: "" }));
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.equal(FakeWorker.created.length, 1);
+  // a check that never ends (an endless loop) would hold up the next lesson: replaced
+  const endless = runtime.send({ type: "check", code: "while True: pass", checks: [] });
+  const view = runtime.send({ type: "view", view: "gradient", settings: {} });
+  await flush();
+  runtime.closeArticle();
+  await assert.rejects(endless.result, RuntimeRestarted);
+  await assert.rejects(view.result, RuntimeRestarted);
+  const next = runtime.send({ type: "view", view: "gradient", settings: {} });
+  const nextLost = assert.rejects(next.result, RuntimeRestarted); // its widget asks again (LatestOnly)
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.equal(worker.terminated, true);
+  assert.equal(FakeWorker.created.length, 2);
+  await nextLost;
+  // a view left running is bounded (about 100 ms): it keeps the worker
+  const fresh = FakeWorker.created[1];
+  fresh.reply(workerMessage.ready());
+  await flush();
+  const slowView = runtime.send({ type: "view", view: "gradient", settings: {} });
+  await flush();
+  runtime.closeArticle();
+  await assert.rejects(slowView.result, RuntimeRestarted);
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.equal(FakeWorker.created.length, 2);
 });
 
 test("a request of a closed article that still waits for start-up never reaches the worker", async () => {

@@ -1,5 +1,5 @@
 // @ts-check
-/* The two ways a request to the runtime can fail besides "live Python is unavailable". */
+/* The ways a request to the runtime can fail besides "live Python is unavailable". */
 
 /** @import { ErrorInfo } from "./protocol.mjs" */
 
@@ -8,6 +8,17 @@ export class RuntimeRestarted extends Error {
   constructor() {
     super("Python was restarted");
     this.name = "RuntimeRestarted";
+  }
+}
+
+/**
+ * Rejection reason for a request made by a widget of an article swapped away
+ * (Runtime.forArticle): not retried, unlike RuntimeRestarted, since that widget is gone.
+ */
+export class ArticleClosed extends Error {
+  constructor() {
+    super("this page was left");
+    this.name = "ArticleClosed";
   }
 }
 

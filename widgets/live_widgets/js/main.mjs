@@ -78,6 +78,7 @@ function setUpPage() {
  */
 function setUpArticle(article, runtime) {
   setUpProgress(); // the lesson's progress line and the progress page (which has no widgets)
+  runtime = runtime.forArticle(); // what this article's widgets ask for ends with it
   const listening = new AbortController();
   const teardown = () => {
     listening.abort();

@@ -2,10 +2,18 @@
 /* The runtime: one worker per page, its start-up stages and request bookkeeping. */
 
 import { messageOf } from "./dom.mjs";
-import { PythonFailure, RuntimeRestarted } from "./errors.mjs";
+import { ArticleClosed, PythonFailure, RuntimeRestarted } from "./errors.mjs";
 import { cancelRequest, readWorkerMessage } from "./protocol.mjs";
 
 /** @import { RequestBody, RuntimeEvent } from "./protocol.mjs" */
+
+/**
+ * How long the reader's own code (a cell's run, an exercise's check) of an article swapped
+ * away may keep the worker busy before the worker is replaced, as Stop would: it may be
+ * an endless loop, and the next lesson's requests wait behind it. A view or a race
+ * chunk ends within about 100 ms, so those are left to finish.
+ */
+export const ABANDONED_RUN_MS = 1000;
 /** @typedef {"idle" | "loading" | "ready" | "failed"} RuntimeState */
 
 /**
@@ -37,8 +45,11 @@ export class Runtime {
     /** Increases on every (re)start, so cells know whether the namespace they filled still exists. */
     this.generation = 0;
     this.nextId = 1;
-    /** @type {Map<number, {resolve: (v: any) => void, reject: (e: any) => void, onProgress?: (v: any) => void, article: number}>} */
+    /** @type {Map<number, {resolve: (v: any) => void, reject: (e: any) => void, onProgress?: (v: any) => void, article: number, readersCode: boolean}>} */
     this.pending = new Map();
+    /** Ids of closed articles' runs and checks the worker has not answered yet. */
+    this.abandoned = new Set();
+    this.abandonedRunMs = ABANDONED_RUN_MS;
     /** @type {Set<(event: RuntimeEvent) => void>} */
     this.listeners = new Set();
     /**
@@ -81,15 +92,46 @@ export class Runtime {
     this.articleListeners.clear();
     const closed = this.article;
     this.article += 1;
+    /** @type {number[]} */
+    const running = [];
     for (const [id, request] of this.pending) {
       if (request.article !== closed) continue;
       if (request.onProgress) this.cancel(id); // a streamed race: stop it between chunks
+      if (request.readersCode) running.push(id);
       this.pending.delete(id);
       request.reject(new RuntimeRestarted());
+    }
+    if (running.length > 0) {
+      for (const id of running) this.abandoned.add(id);
+      const worker = this.worker;
+      setTimeout(() => {
+        if (this.worker === worker && running.some((id) => this.abandoned.has(id))) this.restart();
+      }, this.abandonedRunMs);
     }
     // Queued behind whatever the worker is still finishing, before the next article's
     // first request. A worker not started yet will have a fresh namespace anyway.
     if (this.worker && this.state !== "failed") this.send({ type: "reset" }).result.catch(() => {});
+  }
+
+  /**
+   * The runtime as the widgets of the article on show see it. Once closeArticle has
+   * closed that article, what its widgets still ask for (a control's newer value, a
+   * cell queued behind another, LatestOnly's retry) fails at once instead of reaching
+   * the worker, where it would delay the next lesson or run in its namespace; and what
+   * they subscribe is not heard.
+   * @returns {Runtime}
+   */
+  forArticle() {
+    const article = this.article;
+    return new Proxy(this, {
+      get(runtime, key, receiver) {
+        if (runtime.article !== article) {
+          if (key === "send") return () => ({ id: 0, result: Promise.reject(new ArticleClosed()) });
+          if (key === "subscribe") return () => {};
+        }
+        return Reflect.get(runtime, key, receiver);
+      },
+    });
   }
 
   /** @param {RuntimeEvent} event */
@@ -172,6 +214,7 @@ export class Runtime {
       }
       return;
     }
+    if (news.kind !== "progress") this.abandoned.delete(news.id);
     const request = this.pending.get(news.id);
     if (!request) return; // a reply to a request abandoned by a restart
     if (news.kind === "progress") {
@@ -202,7 +245,7 @@ export class Runtime {
             reject(new RuntimeRestarted());
             return;
           }
-          this.pending.set(id, { resolve, reject, onProgress, article });
+          this.pending.set(id, { resolve, reject, onProgress, article, readersCode: message.type === "run" || message.type === "check" });
           this.worker.postMessage({ ...message, id });
         }),
       (error) => Promise.reject(error instanceof RuntimeRestarted ? error : new Error(this.failure || messageOf(error))),
@@ -225,6 +268,7 @@ export class Runtime {
     this.rejectReady(new RuntimeRestarted());
     for (const { reject } of this.pending.values()) reject(new RuntimeRestarted());
     this.pending.clear();
+    this.abandoned.clear();
     if (this.state === "failed") return;
     delete document.documentElement.dataset.lwStart; // the next worker says how it started
     this.setState("idle");
