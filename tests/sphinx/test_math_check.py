@@ -46,6 +46,26 @@ def test_display_formula_inside_a_paragraph_is_lifted_out_as_display_maths(build
     assert "$" not in text_outside_maths
 
 
+def test_line_breaks_around_a_lifted_formula_still_separate_words(build_book):
+    # Lifting the formula out once joined the paragraph's first two lines: its first line
+    # break was taken for the last one ("the product becomes plainnumbers", lesson 2).
+    page = """\
+    # Page
+
+    The product becomes plain
+    numbers, one per layer:
+    $$a = b.$$
+    where a is a
+    number.
+    """
+    html = build_book({"index": page}, DOUBLE_INLINE).html()
+    body = html[html.index("<h1"):]
+    text = re.sub(r"<[^>]+>", "", re.sub(r'<(span|div) class="math[^"]*">.*?</\1>', "", body,
+                                          flags=re.S))
+    assert re.search(r"plain\s+numbers, one per layer:", text), text
+    assert re.search(r"where a is a\s+number\.", text), text
+
+
 def test_stray_dollar_in_a_folded_section_fails(build_with_problems):
     page = """\
     # Page

@@ -75,12 +75,21 @@ def _strip_edges(paragraph: nodes.paragraph) -> None:
     """Drop the line break left where the formula was cut out."""
     texts = list(paragraph.findall(nodes.Text))
     if texts:
-        first, last = texts[0], texts[-1]
+        first = texts[0]
         if first.astext() != first.astext().lstrip():
-            first.parent.replace(first, nodes.Text(first.astext().lstrip()))
+            _replace_text(first, first.astext().lstrip())
         last = list(paragraph.findall(nodes.Text))[-1]
         if last.astext() != last.astext().rstrip():
-            last.parent.replace(last, nodes.Text(last.astext().rstrip()))
+            _replace_text(last, last.astext().rstrip())
+
+
+def _replace_text(old: nodes.Text, text: str) -> None:
+    """Replace this very Text node. ``Element.replace`` finds its child with ``==``, and a
+    Text node is a string: it took the paragraph's first line break ("\\n") for the last
+    one, so the first two lines of the sentence ran together ("plainnumbers")."""
+    parent = old.parent
+    index = next(i for i, child in enumerate(parent.children) if child is old)
+    parent[index] = nodes.Text(text)
 
 
 def _verbatim(node: nodes.Node) -> bool:
