@@ -17,8 +17,9 @@ import { gzipSync } from "node:zlib";
 
 import { SnapshotError, makeSnapshot } from "../widgets/live_widgets/js/worker/snapshot.mjs";
 
-// gzip level 6 (measured on this snapshot, 2 cores: see widgets/ARCHITECTURE.md §2):
-// level 9 costs several times the time for well under 1 % fewer bytes.
+// gzip level 6, measured on this snapshot (36.3 MB heap, 12.7 MB files; 2 busy cores):
+// heap 11.07 / 10.32 / 10.00 / 9.93 MB at levels 1 / 4 / 6 / 9, level 9 taking about 3x
+// level 6's time for 0.7 % fewer bytes; decompressing takes 0.25-0.47 s at every level.
 const GZIP_LEVEL = 6;
 
 /** @param {Uint8Array} bytes */
