@@ -413,7 +413,12 @@ export async function restorePyodide({ loadPyodide, indexURL, meta, heap, files,
   Object.defineProperty(global, "_createPyodideModule", {
     configurable: true,
     get: () => (factory ? wrapped : undefined),
-    set: (value) => (factory = value),
+    // pyodide.asm.js ends with `globalThis._createPyodideModule = _createPyodideModule`,
+    // which reads this getter (wrapped) and writes it back: keep the real factory, or
+    // wrapped would call itself (Chromium's classic worker: "Maximum call stack size").
+    set: (value) => {
+      if (value !== wrapped) factory = value;
+    },
   });
   let pyodide;
   try {
