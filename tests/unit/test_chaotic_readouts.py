@@ -44,7 +44,7 @@ def test_the_second_run_repeats_simulate_exactly(config):
     x = rng.standard_normal((c.batch, c.width))
     blocks = stack.init_blocks(rng, c)
     r = stack.readout_vector(rng, c.width)
-    sizes = (math.sqrt(c.batch) * stack.norms(chaos.gradients(x, blocks, r, c))).tolist()
+    sizes = (math.sqrt(c.batch) * stack.norms(chaos.gradients(x, blocks, r, c)[0])).tolist()
     assert sizes == simulate(c).activation_grad_norms
 
 
@@ -84,6 +84,20 @@ def test_the_stretch_factor_is_the_same_on_other_computers():
             with computer():
                 there = displayed(settings)["stretch"][0]
             assert there == pytest.approx(here, rel=1e-3), settings
+
+
+def test_what_lessons_2_and_3_say_about_chaotic_stacks():
+    """Lesson 2: at std 5 and with tanh (30 layers, seed 0) the widget calls the stack
+    chaotic and gives 1 digit; deeper, it gives no sizes. Lesson 3: its tanh widget's start
+    is given to 1 digit; ReLU with batch norm at depth 100 prints no sizes."""
+    sigmoid_std5 = dict(activation="sigmoid", std=5.0)
+    tanh = dict(activation="tanh")
+    assert _levels(**sigmoid_std5, depth=30) == _levels(**tanh, depth=30) == ["rough"]
+    for depth in (60, 100, 150, 200):
+        assert _levels(**sigmoid_std5, depth=depth) == ["chaotic"], depth
+    for depth in (40, 60, 100, 150, 200):
+        assert _levels(**tanh, depth=depth) == ["chaotic"], depth
+    assert _levels(activation="relu", batch_norm=True, depth=100) == ["chaotic"]
 
 
 # ---------------------------------------------------------------- what the view prints
@@ -135,6 +149,22 @@ def test_sizes_below_the_smallest_float_are_printed_as_such():
     assert out["table"]["rows"][0][1] == "under 2.2 × 10⁻³⁰⁸"
 
 
+def test_an_overflowed_signal_and_a_constant_loss_print_no_size():
+    """Two stacks whose gradients are not measurements: a signal that grew past the largest
+    float on its way up (ReLU, std 10, 200 layers), and a plain linear stack with batch
+    norm, whose loss (the batch average of the top layer) is exactly 0 for any weights."""
+    out = views.VIEWS["gradient"].compute({"activation": "relu", "std": 10.0, "depth": 200})
+    assert out["readout"].startswith("Layer 1 receives an unmeasurable amount of the gradient")
+    assert "grows too large for the computer's numbers" in out["readout"]
+    assert out["table"]["rows"][0][1] == "overflowed"
+    out = views.VIEWS["gradient"].compute({"activation": "linear", "batch_norm": True,
+                                           "depth": 10, "mode": "both"})
+    assert out["readout"].startswith("Layer 1 receives 0 (only rounding noise) of the gradient")
+    assert "the true gradient below layer 10 is 0" in out["summary"]
+    assert [row[1] for row in out["table"]["rows"][:-1]] == ["0 (noise)"] * 9
+    assert out["table"]["rows"][0][2] != "0 (noise)"  # the residual stack's loss is not constant
+
+
 def test_the_text_functions_measure_chaos_themselves_when_not_told():
     results = views.gradient_results(views.validate_settings("gradient", {"activation": "tanh",
                                                                           "depth": 101}))
@@ -157,6 +187,8 @@ BORDER_SETTINGS = [
     dict(activation="relu", batch_norm=True, depth=200, mode="both"),
     dict(activation="sigmoid", std=0.001, depth=200),     # below the smallest float
     dict(activation="tanh", std=0.3, depth=101, mode="both"),
+    dict(activation="relu", std=10.0, depth=200, mode="both"),  # the signal overflows
+    dict(activation="linear", batch_norm=True, depth=2, mode="both"),  # rounding noise
 ]
 
 

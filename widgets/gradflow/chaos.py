@@ -23,11 +23,14 @@ A stack's level comes from its largest stretch factor (in a chaotic stack, the t
 states are the most stretched, and every gradient below the top passes through them):
 CALM up to CALM_STRETCH, sizes printed as usual; ROUGH up to ROUGH_STRETCH, sizes printed
 to 1 digit; CHAOTIC beyond, no size printed below the top layer. Where these thresholds
-hold was measured by tests/benchmarks/sweep_chaos.py.
+hold was measured by tests/benchmarks/sweep_chaos.py. Two more cases print no size either:
+a signal that overflowed on its way up, and a loss that does not depend on the weights
+(constant_loss), whose gradients are rounding noise.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +48,7 @@ CALM_STRETCH = 1e5
 ROUGH_STRETCH = 1e8
 
 CALM, ROUGH, CHAOTIC = "calm", "rough", "chaotic"
+STRETCHED, OVERFLOW, NOISE = "stretched", "overflow", "noise"
 
 #: the smallest positive float with all its digits; below it, numbers lose precision
 SMALLEST_NORMAL = float(np.finfo(np.float64).tiny)
@@ -57,10 +61,15 @@ class Chaos:
     stretch: the largest stretch factor over the layers (see the module docstring).
     level: CALM (print the usual digits), ROUGH (print 1 digit) or CHAOTIC (print no
     size below the top layer: they differ from computer to computer).
+    reason (CHAOTIC only): STRETCHED (the layers magnify rounding differences), OVERFLOW
+    (the signal grew past the largest float on its way up, so the gradients are not
+    measurements at all) or NOISE (the loss does not depend on the weights: the true
+    gradients are 0, and what a computer shows is rounding noise).
     """
 
     stretch: float
     level: str
+    reason: str = STRETCHED
 
 
 def _nudged(blocks: list[list[dict]]) -> list[list[dict]]:
@@ -79,34 +88,45 @@ def _nudged(blocks: list[list[dict]]) -> list[list[dict]]:
     return out
 
 
-def gradients(x, blocks, r, config) -> np.ndarray:
-    """dL/dh_l for l = 1..depth, shape (depth, B, D): simulate()'s backward pass without
-    the weights' own gradients (the same operations, so the same numbers)."""
+def gradients(x, blocks, r, config) -> tuple[np.ndarray, bool]:
+    """(dL/dh_l for l = 1..depth, shape (depth, B, D); whether every layer's output was a
+    finite number). simulate()'s backward pass without the weights' own gradients: the
+    same operations, so the same numbers."""
     hs, caches = stack_forward(x, blocks, config)
+    finite = all(bool(np.isfinite(h).all()) for h in hs)
     d = np.broadcast_to(r / config.batch, hs[-1].shape)
     grads = [d]
     for cache in reversed(caches[1:]):
         branch = branch_backward_input(d, cache, config)
         d = d + branch if config.residual else branch
         grads.append(d)
-    return np.stack(grads[::-1])
+    return np.stack(grads[::-1]), finite
 
 
-def stretch_factors(result) -> list[float]:
-    """stretch[l-1] for layers l = 1..depth of a SimulationResult: how many times more its
-    gradient size changes than the weights do when every weight is nudged by NUDGE of
-    itself. 0 where either size is not a normal float: 0, below SMALLEST_NORMAL (whose
-    last digits are lost to rounding by any computer, chaotic or not: the views print
-    those sizes as too small), infinite or NaN, unless only one of the two runs is NaN or
-    infinite (inf then)."""
+def _nudged_run(result) -> tuple[np.ndarray, bool]:
+    """simulate()'s gradient sizes for the stack of a SimulationResult with every weight
+    nudged, and whether its signal stayed finite on the way up."""
     config = result.config
     rng = np.random.default_rng(config.seed)  # the draws in simulate()'s order
     x = rng.standard_normal((config.batch, config.width))
     blocks = init_blocks(rng, config)
     r = readout_vector(rng, config.width)
-    size = np.asarray(result.activation_grad_norms, dtype=float)
     with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
-        nudged = np.sqrt(config.batch) * norms(gradients(x, _nudged(blocks), r, config))
+        grads, finite = gradients(x, _nudged(blocks), r, config)
+        return np.sqrt(config.batch) * norms(grads), finite
+
+
+def stretch_factors(result, nudged=None) -> list[float]:
+    """stretch[l-1] for layers l = 1..depth of a SimulationResult: how many times more its
+    gradient size changes than the weights do when every weight is nudged by NUDGE of
+    itself. 0 where either size is not a normal float: 0, below SMALLEST_NORMAL (whose
+    last digits are lost to rounding by any computer, chaotic or not: the views print
+    those sizes as too small), infinite or NaN, unless only one of the two runs is NaN or
+    infinite (inf then). nudged: the nudged run's sizes, if already computed."""
+    size = np.asarray(result.activation_grad_norms, dtype=float)
+    if nudged is None:
+        nudged = _nudged_run(result)[0]
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
         normal = np.isfinite(size) & np.isfinite(nudged) & (size >= SMALLEST_NORMAL) & (
             nudged >= SMALLEST_NORMAL)
         stretch = np.where(normal, np.abs(nudged - size) / (NUDGE * np.where(normal, size, 1.0)),
@@ -118,9 +138,22 @@ def stretch_factors(result) -> list[float]:
     return np.where(broken, np.inf, stretch).tolist()
 
 
+def constant_loss(config) -> bool:
+    """Whether the stack's loss is the same whatever its weights, so that every gradient
+    below the top layer is exactly 0 and a computer shows only rounding noise: a plain
+    stack whose layers end with batch norm and no activation (the loss reads the batch
+    average of the top layer, and batch norm makes that average exactly 0)."""
+    return config.activation == "linear" and config.batch_norm and not config.residual
+
+
 def assess(result) -> Chaos:
     """How far the gradient sizes of a SimulationResult (from simulate()) can be trusted."""
-    stretches = np.asarray(stretch_factors(result))
+    if constant_loss(result.config):
+        return Chaos(stretch=math.inf, level=CHAOTIC, reason=NOISE)
+    nudged, finite = _nudged_run(result)
+    if not finite:
+        return Chaos(stretch=math.inf, level=CHAOTIC, reason=OVERFLOW)
+    stretches = np.asarray(stretch_factors(result, nudged))
     stretch = float(np.max(stretches, initial=0.0)) if not np.isnan(stretches).any() else np.inf
     if stretch <= CALM_STRETCH:
         level = CALM

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 
-from .chaos import CALM, CHAOTIC, ROUGH, SMALLEST_NORMAL, assess
+from .chaos import CALM, CHAOTIC, NOISE, OVERFLOW, ROUGH, SMALLEST_NORMAL, STRETCHED, assess
 from .config import ACTIVATIONS, INITS, STD_RANGE
 # The settings schema lives in controls; its names stay importable from here.
 from .controls import (checkbox_control, number_control, parse_setting, range_control,
@@ -128,26 +128,43 @@ def _warnings(result) -> list[str]:
 # computers, so its sizes are printed to ROUGH_DIGITS or, beyond, not at all: every text
 # below (readout, summary, table) is then the same in CPython and in the browser.
 ROUGH_DIGITS = 1
-CHAOTIC_SIZE = "chaotic"
+#: what a table cell says instead of a size, and the readout instead of an amount, for a
+#: stack that prints no size (by gradflow.chaos's reason)
+CHAOTIC_SIZE = {STRETCHED: "chaotic", OVERFLOW: "overflowed", NOISE: "0 (noise)"}
+_CHAOTIC_AMOUNT = {STRETCHED: "a chaotic amount", OVERFLOW: "an unmeasurable amount",
+                   NOISE: "0 (only rounding noise)"}
 
 
 def chaos_notes(results, chaos) -> list[str]:
-    """The sentences that say which stacks are chaotic and what that means for their
-    numbers (none when every stack is calm); chaos: gradflow.chaos.assess of each."""
+    """The sentences that say which stacks are chaotic (or overflowed, or show only
+    rounding noise) and what that means for their numbers (none when every stack is
+    calm); chaos: gradflow.chaos.assess of each."""
     notes = []
     depth = results[0].config.depth
-    for level, ending in (
-        (ROUGH, f"so {{its}} gradient sizes agree only roughly and are given to {ROUGH_DIGITS} digit."),
-        (CHAOTIC, f"so below layer {depth} {{its}} gradient differs from computer to computer: "
-                  f"only {{its}} rough size on the chart means anything."),
-    ):
-        names = [_stack_name(r).split()[0] for r, c in zip(results, chaos) if c.level == level]
+    kinds = (
+        (ROUGH, STRETCHED, "{subject} chaotic: each layer magnifies the tiny rounding differences "
+         f"between computers, so {{its}} gradient sizes agree only roughly and are given to "
+         f"{ROUGH_DIGITS} digit."),
+        (CHAOTIC, STRETCHED, "{subject} chaotic: each layer magnifies the tiny rounding "
+         f"differences between computers, so below layer {depth} {{its}} gradient differs from "
+         f"computer to computer: only {{its}} rough size on the chart means anything."),
+        (CHAOTIC, OVERFLOW, "In {the_stacks}, the signal grows too large for the computer's "
+         f"numbers on its way up, so below layer {depth} the gradient is not a real measurement "
+         f"and differs from computer to computer."),
+        (CHAOTIC, NOISE, "In {the_stacks}, batch normalisation makes the loss the same whatever "
+         f"the weights, so the true gradient below layer {depth} is 0: the chart draws rounding "
+         f"noise, which differs from computer to computer."),
+    )
+    for level, reason, sentence in kinds:
+        names = [_stack_name(r).split()[0] for r, c in zip(results, chaos)
+                 if c.level == level and (level == ROUGH or c.reason == reason)]
         if names:
-            subject = (f"The {names[0]} stack is" if len(names) == 1
-                       else f"The {' and '.join(names)} stacks are")
-            its = "its" if len(names) == 1 else "their"
-            notes.append(f"{subject} chaotic: each layer magnifies the tiny rounding differences "
-                         f"between computers, " + ending.format(its=its))
+            one = len(names) == 1
+            the_stacks = (f"the {names[0]} stack" if one
+                          else f"the {' and '.join(names)} stacks")
+            subject = the_stacks[0].upper() + the_stacks[1:] + (" is" if one else " are")
+            notes.append(sentence.format(subject=subject, the_stacks=the_stacks,
+                                         its="its" if one else "their"))
     return notes
 
 
@@ -159,7 +176,7 @@ TINY_SIZE = f"under {format_number(SMALLEST_NORMAL)}"
 def _size(value: float, chaos, digits: int = 2) -> str:
     """A gradient size as printed for a stack of this chaos level."""
     if chaos.level == CHAOTIC:
-        return CHAOTIC_SIZE
+        return CHAOTIC_SIZE[chaos.reason]
     if value < SMALLEST_NORMAL:
         return TINY_SIZE
     if chaos.level == ROUGH:
@@ -194,7 +211,7 @@ def spoken_ratio(ratio: float, digits: int = 2) -> str:
 def _spoken_amount(result, chaos) -> str:
     """Layer 1's share of the top gradient, in words, as far as every computer agrees."""
     if chaos.level == CHAOTIC:
-        return "a chaotic amount"
+        return _CHAOTIC_AMOUNT[chaos.reason]
     if result.first_to_last_ratio < SMALLEST_NORMAL:
         return TINY_SIZE
     if chaos.level == ROUGH:
@@ -234,7 +251,7 @@ def gradient_summary(results, log_y: bool = True, chaos=None) -> str:
         name = _stack_name(r).capitalize()
         if level.level == CHAOTIC:
             sentences.append(f"{name}: {format_number(g[-1])} at layer {c.depth}, "
-                             f"{CHAOTIC_SIZE} below it.")
+                             f"{CHAOTIC_SIZE[level.reason]} below it.")
             continue
         sentences.append(
             f"{name}: {_size(g[-1], level)} at layer {c.depth}, "
