@@ -1,6 +1,9 @@
 """Nielsen's layer speeds on the digits: the backward pass, the claims the lesson makes for
 every setting the widget allows, and the widget's state."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -106,3 +109,19 @@ def test_outcome_for_the_lessons_numbers():
     assert outcome["ratio_start"] == pytest.approx(outcome["start"][-1] / outcome["start"][0])
     assert 0 <= outcome["accuracy"] <= 1
     assert nielsen_outcome(hidden_layers=2, seed=0, steps=50) is outcome  # cached
+
+
+def test_lessons_run_is_the_shortest_default():
+    """Lesson 2's widget trains the default number of steps (its after-guess text reads
+    nielsen_outcome at the defaults as "this run"), and the default is the shortest run the
+    control offers: 100 steps took 5-8 s from Start to the finished chart in the browser
+    under load (build/bench_site.py --only-digits), over the 3 s goal."""
+    lesson = Path(__file__).resolve().parents[2] / "lessons" / "02-vanishing-gradients.md"
+    block = re.search(r"```\{layer-speeds\}\n(.*?)```", lesson.read_text(), re.S)
+    assert block, "lesson 2 has no {layer-speeds} widget"
+    options = dict(re.findall(r"^:([\w-]+): *(.*)$", block.group(1), re.M))
+    steps = int(options.get("steps", NielsenSpeeds.defaults["steps"]))
+    assert steps == NielsenSpeeds.defaults["steps"] == NIELSEN_STEPS[0]
+    # what the text says of that run: "By the end of this run the gap is still N times"
+    outcome = nielsen_outcome(hidden_layers=int(options["hidden-layers"]))
+    assert 5 < outcome["ratio_end"] < outcome["ratio_start"] / 1.5, outcome
