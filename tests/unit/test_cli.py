@@ -39,6 +39,20 @@ def test_train_json():
     assert len(data["losses"]) == 10
 
 
+def test_paths_defaults_are_the_widgets():
+    """`python -m gradflow paths --gradient` splits the same stack's gradient as the
+    {path-lengths} widget at its defaults (it used branch scale 0.5, the widget 0.35)."""
+    from gradflow.paths import path_gradient_share
+    from gradflow.views import PATH_DEFAULTS, PATH_STACK
+
+    run = gradflow("paths", "--blocks", "6", "--gradient", "--json")
+    assert run.returncode == 0, run.stderr
+    expected = path_gradient_share(depth=6, branch_scale=PATH_DEFAULTS["branch_scale"],
+                                   seed=PATH_DEFAULTS["seed"], **PATH_STACK).to_dict()
+    assert json.loads(run.stdout)["gradient_share"] == json.loads(json.dumps(expected))
+    assert f"(default: {PATH_DEFAULTS['blocks']})" in gradflow("paths", "--help").stdout
+
+
 def test_paths_table():
     run = gradflow("paths", "--blocks", "4", "--gradient")
     assert run.returncode == 0, run.stderr

@@ -138,7 +138,7 @@ def run_paths(args) -> str:
     if args.gradient:
         share = path_gradient_share(depth=args.blocks, width=args.width, batch=args.batch,
                                     activation=args.activation, init=args.init,
-                                    branch_layers=args.branch_layers,
+                                    branch_layers=args.branch_layers, residual=True,
                                     branch_scale=args.branch_scale, seed=args.seed)
     if args.json:
         data = {"distribution": distribution.to_dict()}
@@ -246,10 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Count the paths through residual blocks by length "
                             "(Binomial(n, 1/2)) and optionally split a random stack's gradient by "
                             "path length.")
-    p.add_argument("--blocks", type=int, default=54, metavar="N", help="residual blocks (default: 54)")
+    # the {path-lengths} widget's stack and defaults (gradflow.views), so both give one answer
+    from .views import PATH_DEFAULTS, PATH_STACK
+
+    p.add_argument("--blocks", type=int, default=PATH_DEFAULTS["blocks"], metavar="N",
+                   help=f"residual blocks (default: {PATH_DEFAULTS['blocks']})")
     p.add_argument("--gradient", action="store_true", help="also split the gradient by path length")
-    for name, default in [("width", 16), ("batch", 32), ("activation", "relu"), ("init", "he"),
-                          ("branch_layers", 2), ("branch_scale", 0.5), ("seed", 0)]:
+    stack = [(name, PATH_STACK[name]) for name in ("width", "batch", "activation", "init",
+                                                    "branch_layers")]
+    for name, default in stack + [("branch_scale", PATH_DEFAULTS["branch_scale"]),
+                                  ("seed", PATH_DEFAULTS["seed"])]:
         flag = "--" + name.replace("_", "-")
         help_ = f"{HELP[name]}, for --gradient (default: {default})"
         if name in CHOICES:
