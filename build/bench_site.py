@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT / "widgets"))
 
+from asset_manifest import MANIFEST_NAME  # noqa: E402  (build/, this file's folder)
 from playwright.sync_api import (BrowserContext, Locator, Page, Playwright, Request,  # noqa: E402
                                  sync_playwright)
 
@@ -410,7 +411,7 @@ def _profile_context(playwright: Playwright, profile: Path) -> BrowserContext:
 def snapshot_bytes(site_dir: Path) -> tuple[int, int]:
     """The start-up snapshot's download (gzip files and meta.json; 0 when this build has
     none) and that of the wheels it replaces, from the manifest."""
-    manifest = json.loads((site_dir / "_static" / "asset-manifest.json").read_text("utf-8"))
+    manifest = json.loads((site_dir / "_static" / MANIFEST_NAME).read_text("utf-8"))
     files = manifest.get("files", {})
     return (sum(entry["bytes"] for path, entry in files.items()
                 if path.startswith("pyodide-snapshot/")),

@@ -257,3 +257,14 @@ def test_the_compiled_gradflow_wheel_is_reproducible(tmp_path):
         assert lock["info"]["version"] == pins.PYODIDE_VERSION
         hashes.append(sha256_of(wheel))
     assert hashes[0] == hashes[1]
+
+
+def test_the_extension_reads_the_manifest_the_build_writes():
+    """One manifest name on each side of the build boundary: build/asset_manifest.py writes
+    it; the extension's early start (build id) and service worker (cache version) read the
+    one name in live_widgets.early_start (issue 12 found it written in six places)."""
+    import asset_manifest
+    from live_widgets import early_start, service_worker
+
+    assert early_start.MANIFEST_NAME == asset_manifest.MANIFEST_NAME
+    assert service_worker.MANIFEST_NAME is early_start.MANIFEST_NAME

@@ -55,10 +55,11 @@ def _require_current_assets() -> None:
     # The wheel must hold today's gradflow, or the tests would judge yesterday's.
     sys.path.insert(0, str(REPO / "build"))
     try:
+        from asset_manifest import MANIFEST_NAME
         from gradflow_wheel import source_digest
     finally:
         sys.path.remove(str(REPO / "build"))
-    manifest = json.loads((PYODIDE_DIR.parent / "asset-manifest.json").read_text())
+    manifest = json.loads((PYODIDE_DIR.parent / MANIFEST_NAME).read_text())
     if manifest.get("sources", {}).get("gradflow") != source_digest(REPO):
         raise RuntimeError("the shipped gradflow wheel was built from older sources than "
                            "widgets/gradflow/: run `make assets`")

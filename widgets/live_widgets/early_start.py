@@ -39,6 +39,9 @@ from docutils import nodes
 EARLY_WORKER_GLOBAL = "lwEarlyWorker"
 WORKER_FILE = "_static/live-widgets-worker.js"
 BUILD_META = "lw-build"
+#: the assembled runtime's manifest (build/asset_manifest.py writes it), whose version is
+#: the build id here and the service worker's cache version (service_worker.py)
+MANIFEST_NAME = "asset-manifest.json"
 
 # ES5, every statement guarded. `m` makes a Storage-like object in memory; a storage the
 # browser refuses (the probe write throws) is replaced by one holding what could be read.
@@ -87,7 +90,7 @@ def build_id(assets: Path | None) -> str:
     """The deployment's id: the asset manifest's version ("" without assembled assets)."""
     if assets is None:
         return ""
-    manifest = assets / "asset-manifest.json"
+    manifest = assets / MANIFEST_NAME
     try:
         return str(json.loads(manifest.read_text("utf-8")).get("version", ""))
     except (OSError, ValueError):

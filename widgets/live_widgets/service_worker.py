@@ -18,11 +18,11 @@ from sphinx.application import Sphinx
 
 from .assets import STATIC_DIR
 from .build_errors import fail_build
+from .early_start import MANIFEST_NAME
 
 TEMPLATE = STATIC_DIR / "live-widgets-sw.js"
 PLACEHOLDER = "__LW_CACHE_VERSION__"
 OUTPUT_NAME = "live-widgets-sw.js"
-MANIFEST_NAME = "asset-manifest.json"
 
 
 def cache_version(static_dir: Path) -> str:
