@@ -9,6 +9,11 @@
  *   renamed (so the guard is seen to fail), and what checkLiveApi finds missing in a runtime
  *   started normally.
  *
+ * node snapshot_checks.mjs classic <pyodide dir> <snapshot dir>
+ *   restores with pyodide.asm.js run as a classic script (its `var` then lives on
+ *   globalThis), as importScripts runs it in the site's worker, instead of Node's import;
+ *   prints {"ok", "sum"} or {"ok": false, "message"}.
+ *
  * node snapshot_checks.mjs fallback <pyodide dir> <snapshot dir>...
  *   tries to start from each snapshot folder in turn (sha256 of each .gz checked against
  *   meta.json, then decompressed and restored, as the worker does), then starts normally,
@@ -17,7 +22,9 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import vm from "node:vm";
 import { pathToFileURL } from "node:url";
 import { gunzipSync } from "node:zlib";
 
@@ -63,6 +70,24 @@ if (command === "api") {
     renamed: checkPrivateApi(renamed),
     live: checkLiveApi(pyodide),
   }));
+} else if (command === "classic") {
+  const asmSource = readFileSync(path.join(indexURL, "pyodide.asm.js"), "utf8");
+  const classicLoad = async (/** @type {any} */ options) => {
+    if (typeof (/** @type {any} */ (globalThis))._createPyodideModule !== "function") {
+      // what a CommonJS script has and Emscripten's Node code reads
+      /** @type {any} */ (globalThis).require ??= createRequire(import.meta.url);
+      /** @type {any} */ (globalThis).__dirname ??= indexURL;
+      vm.runInThisContext(asmSource, { filename: path.join(indexURL, "pyodide.asm.js"),
+        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    }
+    return loadPyodide(options);
+  };
+  try {
+    const pyodide = await restorePyodide({ loadPyodide: classicLoad, indexURL, ...readSnapshot(snapshotDirs[0]), stdout: log, stderr: log });
+    console.log(JSON.stringify({ ok: true, sum: pyodide.runPython("import numpy; str(numpy.arange(10).sum())") }));
+  } catch (error) {
+    console.log(JSON.stringify({ ok: false, message: String(/** @type {any} */ (error).message) }));
+  }
 } else if (command === "fallback") {
   const attempts = [];
   for (const dir of snapshotDirs) {

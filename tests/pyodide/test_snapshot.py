@@ -50,6 +50,13 @@ def test_the_private_pyodide_internals_are_all_there_and_the_guard_names_a_missi
                                           "is no longer in pyodide.asm.js")
 
 
+def test_the_snapshot_restores_when_pyodide_asm_js_runs_as_a_classic_script(snapshot_dir):
+    # The worker loads pyodide.asm.js with importScripts, so its `var _createPyodideModule`
+    # and its last line write the global that restorePyodide wraps (Chromium found the
+    # wrapper calling itself: "Maximum call stack size exceeded"); Node's import does not.
+    assert _node_checks("classic", PYODIDE_DIR, snapshot_dir) == {"ok": True, "sum": "45"}
+
+
 # -- damaged snapshots: each is refused, and a normal start follows in the same process ----
 
 def _copy(source: Path, target: Path) -> Path:
