@@ -58,6 +58,35 @@ PATH_VIEW_SETTINGS = [{}, {"gradient": True}, {"gradient": True, "blocks": 30, "
 SHATTER_VIEW_SETTINGS = [{}, {"chart": "correlation", "depth": 50, "seed": 9, "mode": "both"}]
 
 
+# Chaotic stacks (gradflow.chaos): their numbers differ between the runtimes (tanh, std 1,
+# depth 101: layer 1 gets 8.05e21 times the top's gradient in CPython and 2.04e21 in
+# Pyodide, measured 29 Nov 2026; seed 3 with both stacks: 2.14e21 and 9.75e20),
+# so test_chaotic_in_pyodide.py compares only what the gradient view prints, exactly: its
+# readout, summary and table. From calm to chaotic: tanh at 30 layers is "rough" (sizes to
+# 1 digit), at 101 chaotic; ReLU with batch norm turns chaotic with depth.
+CHAOTIC_VIEW_SETTINGS = [
+    {"activation": "tanh", "depth": 101},
+    {"activation": "tanh", "depth": 101, "mode": "both", "seed": 3},
+    {"activation": "tanh"},
+    {"activation": "tanh", "init": "he", "depth": 200},
+    {"activation": "relu", "batch_norm": True, "depth": 100},
+    {"activation": "sigmoid", "std": 5.0, "depth": 60},
+]
+
+
+def chaotic_view_texts() -> list:
+    texts = []
+    for settings in CHAOTIC_VIEW_SETTINGS:
+        s = views.validate_settings("gradient", settings)
+        out = views.VIEWS["gradient"].compute(s)
+        results = views.gradient_results(s)
+        texts.append({"settings": settings, "readout": out["readout"], "summary": out["summary"],
+                      "table": out["table"],
+                      # not compared: how far apart the runtimes' numbers really are
+                      "ratios": [r.first_to_last_ratio for r in results]})
+    return texts
+
+
 def simulations() -> list:
     return [simulate(**config).to_dict() for config in SIMULATIONS]
 
@@ -118,7 +147,7 @@ def as_json(part: str) -> str:
     """Run one part by name and encode it as gradflow's JSON (non-finite numbers as the
     strings "NaN"/"Infinity", so both runtimes produce the same text for them)."""
     value = {"simulations": simulations, "views": view_results, "training": training,
-             "race": race}[part]()
+             "race": race, "chaotic_texts": chaotic_view_texts}[part]()
     return json.dumps({"gradflow": gradflow.__version__, "value": value},
                       allow_nan=False, default=_encode)
 
