@@ -169,7 +169,7 @@ test("what a closed article's widgets ask for later never reaches the worker", a
   const [worker] = FakeWorker.created;
   worker.reply(workerMessage.ready());
   await flush();
-  runtime.closeArticle();
+  old.closeArticle(); // as main.mjs's teardown does, through the closing article's view
   const current = runtime.forArticle();
   // a control's newer value, or a cell queued behind another, after the swap
   const late = old.send({ type: "run", code: "leaked = 1", cellId: "c" });

@@ -20,10 +20,11 @@ And each page's head fixes two faults of the theme's own scripts before they run
   button never gets its handler. Only then, an in-memory stand-in replaces the refused
   storage for the page's life, marked ``lwInMemory`` so the progress page still says that
   progress is not kept.
-- The primary sidebar's toggle: pydata-sphinx-theme 0.17 and sphinx-book-theme each write
-  a button of class ``primary-toggle``; both themes' scripts wire only the first, which
-  the book theme hides, so the visible one did nothing (on a phone the site navigation
-  could not be opened). A click on any other ``primary-toggle`` is passed to the first.
+- The sidebars' toggles: pydata-sphinx-theme 0.17 and sphinx-book-theme each write a
+  button of class ``primary-toggle`` (and of ``secondary-toggle``); both themes' scripts
+  wire only the first, which the book theme hides, so the visible one did nothing (on a
+  phone neither the site navigation nor "on this page" could be opened). A click on any
+  other such button is passed to the first.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ THEME_GUARD = (
     "try{s=window[n];s.setItem(p,p);s.removeItem(p);return}catch(x){}t=m();"
     "try{for(var i=0;i<s.length;i++)t.setItem(s.key(i),s.getItem(s.key(i)))}catch(x){}"
     "try{Object.defineProperty(window,n,{configurable:true,enumerable:true,value:t})}catch(x){}});"
-    "document.addEventListener('click',function(e){var t=e.target,b=t&&t.closest&&t.closest('.primary-toggle'),"
-    "f=document.querySelector('.primary-toggle');if(b&&f&&b!==f){e.preventDefault();f.click()}})})();"
+    "document.addEventListener('click',function(e){var t=e.target;"
+    "['.primary-toggle','.secondary-toggle'].forEach(function(c){var b=t&&t.closest&&t.closest(c),"
+    "f=document.querySelector(c);if(b&&f&&b!==f){e.preventDefault();f.click()}})})})();"
 )
 
 # ES5 and no failure of its own: the page script starts the worker itself when this did

@@ -124,12 +124,14 @@ export class Runtime {
   forArticle() {
     const article = this.article;
     return new Proxy(this, {
-      get(runtime, key, receiver) {
+      get(runtime, key) {
         if (runtime.article !== article) {
           if (key === "send") return () => ({ id: 0, result: Promise.reject(new ArticleClosed()) });
           if (key === "subscribe") return () => {};
         }
-        return Reflect.get(runtime, key, receiver);
+        const value = Reflect.get(runtime, key);
+        // methods run on the runtime itself: closeArticle's own `reset` must get through
+        return typeof value === "function" ? value.bind(runtime) : value;
       },
     });
   }
