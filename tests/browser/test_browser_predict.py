@@ -69,13 +69,25 @@ def visible_text(page: Page) -> str:
     Other charts' axis labels are left out for the same reason: a tick "12" on a step
     axis, or "10⁻¹²" on a log axis, is a scale, not a result (the prompt's own chart is
     hidden until the guess, which the test checks apart), and so are code editors' line
-    numbers."""
+    numbers. Maths is read as a reader sees it: KaTeX's hidden MathML copy is left out and
+    its raised exponents are read as superscripts, so "9.09 × 10⁻¹³" is one number, not a
+    9.09, a 10 and a 13 (lesson 2's "13 times" is not given away by that exponent)."""
     return page.evaluate("""() => {
         const article = document.querySelector('article') || document.body;
-        const tables = [...article.querySelectorAll('details.lw-table, .lw-chart, .cm-gutters')];
+        const tables = [...article.querySelectorAll(
+            'details.lw-table, .lw-chart, .cm-gutters, .katex-mathml')];
         const shown = tables.map(t => t.style.display);
         tables.forEach(t => { t.style.display = 'none'; });
+        const RAISED = {'0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶',
+                        '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻', '−': '⁻', '+': '⁺'};
+        const exponents = [...article.querySelectorAll('.katex-html .msupsub .vlist-t')];
+        const markup = exponents.map(e => e.innerHTML);
+        exponents.forEach(e => {
+            e.textContent = [...e.textContent.replace(/\u200b/g, '').trim()]
+                .map(c => RAISED[c] || c).join('');
+        });
         const text = article.innerText;
+        exponents.forEach((e, i) => { e.innerHTML = markup[i]; });
         tables.forEach((t, i) => { t.style.display = shown[i]; });
         return text;
     }""")
