@@ -18,6 +18,18 @@ prints each stack's chaos level (. calm, r rough, X chaotic) by depth, and then:
 - border: calm stacks with the largest stretch factors and rough ones with the smallest,
   and the same for rough and chaotic: the margin the thresholds have.
 - time: what gradflow.chaos.assess adds to a simulate() call.
+
+Measured 29 Nov 2026 (--quick, 576 settings, both stacks each): 0 mismatches. Chaotic or
+rough: tanh with normal std >= 0.3 from about 30 layers (std 1: rough at 30, chaotic from
+40), sigmoid with std >= 5, and plain stacks with batch norm from 60-100 layers (ReLU,
+tanh, and sigmoid at std 0.001); linear + batch norm is rounding noise at every depth
+(its loss is constant). Residual stacks turn chaotic only with tanh (std >= 0.5) or
+sigmoid std 10. Largest stretch of a calm stack 9.9e4, smallest of a rough one 1.09e5;
+largest rough 8.7e7 (tanh, std 1, depth 30, seed 0), smallest chaotic 1.9e8. Rounding
+gain at most 8.8e-11 (sigmoid, std 0.001, batch norm: centring a nearly constant batch
+cancels digits that no weight nudge shows), far below the 1e-3 a 3-digit table needs.
+chaos.assess took 0.97 s beside simulate's 2.37 s at depth 200, width 128 (a loaded
+machine; 0.32 s and 0.76 s on a quieter moment).
 """
 
 from __future__ import annotations
