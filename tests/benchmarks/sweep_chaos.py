@@ -21,8 +21,8 @@ prints each stack's chaos level (. calm, r rough, X chaotic) by depth, and then:
 
 Measured 29 Nov 2026 (--quick, 576 settings, both stacks each): 0 mismatches. Chaotic or
 rough: tanh with normal std >= 0.3 from about 30 layers (std 1: rough at 30, chaotic from
-40), sigmoid with std >= 5, and plain stacks with batch norm from 60-100 layers (ReLU,
-tanh, and sigmoid at std 0.001); linear + batch norm is rounding noise at every depth
+40), sigmoid with std >= 5, and plain stacks with batch norm from 60-100 layers (ReLU and
+tanh; sigmoid with std 0.001 from 30); linear + batch norm is rounding noise at every depth
 (its loss is constant). Residual stacks turn chaotic only with tanh (std >= 0.5) or
 sigmoid std 10. Largest stretch of a calm stack 9.9e4, smallest of a rough one 1.09e5;
 largest rough 8.7e7 (tanh, std 1, depth 30, seed 0), smallest chaotic 1.9e8. Rounding
