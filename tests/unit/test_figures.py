@@ -19,7 +19,7 @@ def test_gradient_figure_plain_and_residual_with_theory():
     figure = validate(figures.gradient_figure(results))
     names = [trace.name for trace in figure.data]
     assert names[0].startswith("Plain stack") and names[1].startswith("Residual stack")
-    assert any("sigmoid slopes" in n for n in names) and any("Identity" in n for n in names)
+    assert any("Sigmoid slopes alone: 1/4 per layer above" == n for n in names) and any("Identity" in n for n in names)
     assert figure.layout.yaxis.type == "log"
     palette = set(OKABE_ITO.values())
     assert figure.data[0].line.color in palette and figure.data[1].line.color in palette

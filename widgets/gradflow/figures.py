@@ -138,7 +138,7 @@ def gradient_figure(results, log_y: bool = True, theory: bool = True) -> dict:
             notes.append(f"{label}: gradient not a number at {len(r.flags['nan'])} layer(s), not drawn")
         if floored:
             notes.append(f"{label}: gradient exactly 0 at {len(floored)} layer(s), drawn as x on the floor")
-    theory_names = {"sigmoid_bound": "(1/4)^(layers above): sigmoid slopes alone",
+    theory_names = {"sigmoid_bound": "Sigmoid slopes alone: 1/4 per layer above",
                     "identity": "Identity path alone (= 1)"}
     for name, layers, values in references:
         ys, floored = _plottable(values, log_y, floor)
