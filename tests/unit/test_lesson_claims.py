@@ -273,4 +273,6 @@ def test_lesson7_sixty_layers_of_doubly_stochastic_mixing_average_the_streams(se
     exec(compile(code, "lesson 7 cells", "exec"), namespace)
     constrained = namespace["constrained"]
     assert np.abs(constrained - 0.25).max() < 1e-6
-    assert math.isclose(namespace["gain"](constrained), 1.0, rel_tol=1e-9)
+    # Sinkhorn-Knopp stops at a tolerance, so the gain is 1 only to about 1e-8 (seed 362:
+    # 1 + 8.1e-9); the cell prints 4 decimals, so "1.0000" is the claim.
+    assert math.isclose(namespace["gain"](constrained), 1.0, rel_tol=1e-6)
