@@ -33,5 +33,5 @@ def test_the_issue_case_is_chaotic_and_says_so(pyodide_texts):
     """tanh, std 1, depth 101 (issue 13): the texts say it is chaotic and print no size."""
     first = pyodide_texts[0]
     assert first["settings"] == {"activation": "tanh", "depth": 101}
-    assert first["readout"].startswith("Layer 1 receives a chaotic amount of the gradient")
+    assert first["readout"].startswith("Layer 1 receives no fixed amount of the gradient")
     assert all(row[1] == "chaotic" for row in first["table"]["rows"][:-1])

@@ -106,8 +106,8 @@ def test_what_lessons_2_and_3_say_about_chaotic_stacks():
 def test_a_chaotic_stack_prints_no_size_below_the_top():
     out = views.VIEWS["gradient"].compute({"activation": "tanh", "depth": 101, "mode": "both"})
     readout, summary, table = out["readout"], out["summary"], out["table"]
-    assert readout.startswith("Layer 1 receives a chaotic amount of the gradient at layer 101 "
-                              "(plain stack); a chaotic amount (residual stack).")
+    assert readout.startswith("Layer 1 receives no fixed amount of the gradient at layer 101 "
+                              "(plain stack); no fixed amount (residual stack).")
     assert "The plain and residual stacks are chaotic" in readout
     assert "differs from computer to computer" in readout
     # the only numbers left are layer numbers and the top layer's exact 1
@@ -154,7 +154,7 @@ def test_an_overflowed_signal_and_a_constant_loss_print_no_size():
     float on its way up (ReLU, std 10, 200 layers), and a plain linear stack with batch
     norm, whose loss (the batch average of the top layer) is exactly 0 for any weights."""
     out = views.VIEWS["gradient"].compute({"activation": "relu", "std": 10.0, "depth": 200})
-    assert out["readout"].startswith("Layer 1 receives an unmeasurable amount of the gradient")
+    assert out["readout"].startswith("Layer 1 receives no measurable amount of the gradient")
     assert "grows too large for the computer's numbers" in out["readout"]
     assert out["table"]["rows"][0][1] == "overflowed"
     out = views.VIEWS["gradient"].compute({"activation": "linear", "batch_norm": True,

@@ -131,7 +131,7 @@ ROUGH_DIGITS = 1
 #: what a table cell says instead of a size, and the readout instead of an amount, for a
 #: stack that prints no size (by gradflow.chaos's reason)
 CHAOTIC_SIZE = {STRETCHED: "chaotic", OVERFLOW: "overflowed", NOISE: "0 (noise)"}
-_CHAOTIC_AMOUNT = {STRETCHED: "a chaotic amount", OVERFLOW: "an unmeasurable amount",
+_CHAOTIC_AMOUNT = {STRETCHED: "no fixed amount", OVERFLOW: "no measurable amount",
                    NOISE: "0 (only rounding noise)"}
 
 
