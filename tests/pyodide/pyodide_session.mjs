@@ -22,12 +22,11 @@
  *           {"id", "ok": false, "error": traceback, "stdout", "stderr"}
  * Everything Pyodide prints by itself goes to stderr, so stdout stays the protocol.
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { gunzipSync } from "node:zlib";
+
+import { readSnapshot } from "./snapshot_files.mjs";
 
 const SNAPSHOT_MODULE = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..",
   "widgets", "live_widgets", "js", "worker", "snapshot.mjs");
@@ -46,25 +45,6 @@ const send = (/** @type {object} */ message) => process.stdout.write(JSON.string
 const log = (/** @type {string} */ s) => console.error(s);
 /** @type {Record<string, any>} */
 const startInfo = { start: "normal" };
-
-/**
- * The snapshot's parts as the worker gets them: checked against meta.json, decompressed.
- * @param {string} dir
- */
-function readSnapshot(dir) {
-  const meta = JSON.parse(readFileSync(path.join(dir, "meta.json"), "utf8"));
-  /** @type {Record<string, Uint8Array>} */
-  const parts = {};
-  for (const part of ["heap", "files"]) {
-    const gz = readFileSync(path.join(dir, meta[part].file));
-    if (createHash("sha256").update(gz).digest("hex") !== meta[part].sha256) {
-      throw new Error(`${meta[part].file}: sha256 differs from meta.json`);
-    }
-    const bytes = gunzipSync(gz);
-    parts[part] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  return { meta, heap: parts.heap, files: parts.files };
-}
 
 /** @param {any} loadPyodide @param {string} indexURL */
 async function startNormally(loadPyodide, indexURL) {

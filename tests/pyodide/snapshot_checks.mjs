@@ -20,36 +20,19 @@
  *   all in this one process, and prints {"attempts": [{dir, ok, name, message, global}],
  *   "normal": {sum, loaded}}.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import { pathToFileURL } from "node:url";
-import { gunzipSync } from "node:zlib";
 
 import { checkLiveApi, checkPrivateApi, restorePyodide } from "../../widgets/live_widgets/js/worker/snapshot.mjs";
+import { readSnapshot } from "./snapshot_files.mjs";
 
 const [command, pyodideDir, ...snapshotDirs] = process.argv.slice(2);
 const indexURL = path.resolve(pyodideDir) + path.sep;
 const log = (/** @type {string} */ line) => console.error(line);
 const { loadPyodide } = await import(pathToFileURL(path.join(indexURL, "pyodide.mjs")).href);
-
-/** @param {string} dir */
-function readSnapshot(dir) {
-  const meta = JSON.parse(readFileSync(path.join(dir, "meta.json"), "utf8"));
-  /** @type {Record<string, Uint8Array>} */
-  const parts = {};
-  for (const part of ["heap", "files"]) {
-    const gz = readFileSync(path.join(dir, meta[part].file));
-    if (createHash("sha256").update(gz).digest("hex") !== meta[part].sha256) {
-      throw new Error(`${meta[part].file}: sha256 differs from meta.json`);
-    }
-    const bytes = gunzipSync(gz);
-    parts[part] = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  return { meta, heap: parts.heap, files: parts.files };
-}
 
 async function normalStart() {
   const pyodide = await loadPyodide({ indexURL, stdout: log, stderr: log });
